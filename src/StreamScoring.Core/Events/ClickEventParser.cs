@@ -24,8 +24,8 @@ public static class ClickEventParser
     /// <summary>Longest accepted string field, in characters.</summary>
     public const int MaxFieldChars = 1024;
 
-    private static readonly long s_minTs = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
-    private static readonly long s_maxTs = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+    private static readonly long MinTs = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+    private static readonly long MaxTs = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
     private enum Field { EventId, UserId, SessionId, Ts, Type, ProductId, Category, Brand, Price, Currency, DeviceId, Ip, Country, UserAgent, CampaignId, Unknown }
 
@@ -289,7 +289,7 @@ public static class ClickEventParser
             return EventError.WrongFieldType;
         }
 
-        if (ms < s_minTs || ms >= s_maxTs)
+        if (ms < MinTs || ms >= MaxTs)
         {
             return EventError.TimestampOutOfRange;
         }

@@ -6,11 +6,11 @@ public static class EventTypes
     /// <summary>Number of event types, <see cref="EventType.Other"/> included.</summary>
     public const int Count = 9;
 
-    private static readonly string[] s_names =
+    private static readonly string[] Names =
         ["view", "cart", "remove_from_cart", "purchase", "search", "login", "checkout_start", "payment_failed", "other"];
 
     /// <summary>The wire name of <paramref name="type"/>.</summary>
-    public static string ToWireName(this EventType type) => s_names[(int)type];
+    public static string ToWireName(this EventType type) => Names[(int)type];
 
     /// <summary>Maps a UTF-8 wire name to its type; any unknown name is <see cref="EventType.Other"/>.</summary>
     public static EventType Parse(ReadOnlySpan<byte> utf8) => utf8 switch

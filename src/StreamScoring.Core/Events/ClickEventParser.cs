@@ -75,7 +75,7 @@ public static class ClickEventParser
         double price = 0;
         var seen = 0;
 
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 16 });
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 16, AllowMultipleValues = true });
         try
         {
             if (!reader.Read())
@@ -151,10 +151,11 @@ public static class ClickEventParser
                 return EventError.TrailingData;
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // Utf8JsonReader reports malformed JSON and invalid UTF-8 this way; the partial
-            // event is discarded, the caller dead-letters the original bytes.
+            // Utf8JsonReader reports malformed JSON with JsonException and invalid UTF-8 inside a
+            // string with InvalidOperationException (from GetString). The partial event is
+            // discarded; the caller dead-letters the original bytes.
             return EventError.MalformedJson;
         }
 

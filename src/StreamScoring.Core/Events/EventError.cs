@@ -41,4 +41,6 @@ public enum EventError : byte
     InvalidPrice,
     /// <summary>The Kafka message key differs from the event's <c>user_id</c>.</summary>
     KeyMismatch,
+    /// <summary>A CSV row (REES46 import) does not have the expected columns or quoting.</summary>
+    MalformedCsv,
 }

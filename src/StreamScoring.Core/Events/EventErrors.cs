@@ -23,6 +23,7 @@ public static class EventErrors
         EventError.MissingType => "missing_type",
         EventError.InvalidPrice => "invalid_price",
         EventError.KeyMismatch => "key_mismatch",
+        EventError.MalformedCsv => "malformed_csv",
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),
     };
 
@@ -46,6 +47,7 @@ public static class EventErrors
         EventError.MissingType => "type is missing or empty",
         EventError.InvalidPrice => "price is negative, not finite or not a number",
         EventError.KeyMismatch => "the message key differs from user_id",
+        EventError.MalformedCsv => "the CSV row does not have the expected columns",
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),
     };
 

@@ -24,6 +24,12 @@ public static partial class FeatureSpec
     /// <summary>The longest window: state older than this is forgotten (and Redis keys expire after it).</summary>
     public static TimeSpan Horizon => Windows[^1].Length;
 
+    /// <summary>
+    /// How long an event id is remembered for deduplication, in event time. Kafka redelivers after a
+    /// crash or rebalance within minutes; a day leaves a wide margin.
+    /// </summary>
+    public static TimeSpan DedupeWindow { get; } = TimeSpan.FromHours(24);
+
     /// <summary>Most distinct values remembered per dimension (products, categories, ...) per user; the oldest go first.</summary>
     public const int MaxDistinctPerDimension = 128;
 

@@ -6,7 +6,7 @@ public static partial class FeatureSpec
     public const int TokenFieldCount = 6;
 
     /// <summary>Hashed category buckets (after the padding and no-category ids).</summary>
-    public const int CategoryBuckets = 62;
+    public const int CategoryBuckets = 254;
 
     /// <summary>Upper bounds of the price buckets (currency units); a price above the last falls in one more bucket.</summary>
     public static IReadOnlyList<double> PriceBucketBounds { get; } =

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs the whole test suite (every test project in StreamScoring.sln) and ends with one line
+# "N passed, N failed" summed over all test assemblies. Exit status: 0 only when all pass.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+dotnet test StreamScoring.sln -c Release --nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# dotnet test prints one summary per assembly: "Passed!  - Failed: 0, Passed: 76, Skipped: 0, ..."
+read -r passed failed < <(awk -F'[:,]' '/^(Passed|Failed)! +- Failed:/ { f += $2; p += $4 } END { print p + 0, f + 0 }' "$log")
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1 # a build error or crashed test host: no summary line, but not a pass
+fi
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

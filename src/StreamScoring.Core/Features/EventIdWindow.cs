@@ -1,0 +1,36 @@
+namespace StreamScoring.Core.Features;
+
+/// <summary>
+/// The event ids applied for one user within <see cref="FeatureSpec.DedupeWindow"/> of event time:
+/// a redelivered id inside the window is a duplicate; ids older than the window are forgotten.
+/// </summary>
+public sealed class EventIdWindow
+{
+    private static readonly long WindowMs = (long)FeatureSpec.DedupeWindow.TotalMilliseconds;
+
+    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<string, long> _byTime = new();
+    private long _latestMs = long.MinValue;
+
+    /// <summary>Ids remembered.</summary>
+    public int Count => _ids.Count;
+
+    /// <summary>Records <paramref name="eventId"/> seen at <paramref name="timestampMs"/>; false when it is a duplicate.</summary>
+    public bool Add(string eventId, long timestampMs)
+    {
+        if (!_ids.Add(eventId))
+        {
+            return false;
+        }
+
+        _byTime.Enqueue(eventId, timestampMs);
+        _latestMs = Math.Max(_latestMs, timestampMs);
+        while (_byTime.TryPeek(out var oldest, out var ts) && _latestMs - ts > WindowMs)
+        {
+            _byTime.Dequeue();
+            _ids.Remove(oldest);
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,112 @@
+using StreamScoring.Core.Events;
+using StreamScoring.Core.Features;
+using StreamScoring.Core.Import;
+using StreamScoring.Core.Labels;
+using StreamScoring.Simulator;
+
+namespace StreamScoring.Training.Data;
+
+/// <summary>Turns the project's data sources into labelled, time-ordered streams.</summary>
+public static class Datasets
+{
+    /// <summary>Share of REES46 users held out from training (by a stable hash of the user id).</summary>
+    public const int Rees46HoldOutModulus = 5;
+
+    /// <summary>True for the ~20 % of REES46 users never used in training (stable across runs and machines).</summary>
+    public static bool IsHeldOutUser(string userId) => TokenEncoder.StableHash("holdout:" + userId) % Rees46HoldOutModulus == 0;
+
+    /// <summary>Generates a simulator run; its own labels are used (fraud per event, churn, conversion).</summary>
+    public static LabelledStream FromSimulator(string name, SimulatorOptions options) =>
+        FromLabelled(name, ClickstreamSimulator.Generate(options));
+
+    /// <summary>A stream from simulator-labelled events (generated, or read back from JSONL), sorted by time.</summary>
+    public static LabelledStream FromLabelled(string name, IEnumerable<LabelledEvent> events)
+    {
+        var list = events.ToList();
+        var ordered = list.Select((e, i) => (e, i)).OrderBy(x => x.e.Event.TimestampMs).ThenBy(x => x.i).Select(x => x.e).ToList();
+        return new LabelledStream(
+            name,
+            [.. ordered.Select(e => e.Event)],
+            [.. ordered.Select(e => new SampleLabels(e.Labels.Fraud, e.Labels.WillChurn, e.Labels.WillConvert))]);
+    }
+
+    /// <summary>
+    /// A stream of unlabelled events (REES46 or plain JSONL) whose conversion labels are derived with
+    /// <see cref="FutureLabeler"/>. Fraud is unknown (real data has no fraud labels); churn is unknown
+    /// unless <paramref name="withChurn"/> (the REES46 sample spans hours, too short for 7-day churn).
+    /// </summary>
+    public static LabelledStream FromUnlabelled(string name, IEnumerable<ClickEvent> events, bool withChurn = false)
+    {
+        var ordered = events.Select((e, i) => (e, i)).OrderBy(x => x.e.TimestampMs).ThenBy(x => x.i).Select(x => x.e).ToList();
+        var labels = new SampleLabels[ordered.Count];
+        if (ordered.Count > 0)
+        {
+            var horizonEnd = ordered[^1].TimestampMs;
+            var stream = new LabelledStream(name, ordered, labels);
+            foreach (var indices in stream.IndicesByUser().Values)
+            {
+                var future = FutureLabeler.Compute([.. indices.Select(i => ordered[i])], horizonEnd);
+                for (var k = 0; k < indices.Count; k++)
+                {
+                    labels[indices[k]] = new SampleLabels(null, withChurn ? future[k].WillChurn : null, future[k].WillConvert);
+                }
+            }
+        }
+
+        return new LabelledStream(name, ordered, labels);
+    }
+
+    /// <summary>Reads REES46 CSV files, keeping users for which <paramref name="keepUser"/> holds; bad rows are counted, not thrown.</summary>
+    public static (LabelledStream Stream, int BadRows) FromRees46(string name, IEnumerable<string> paths, Func<string, bool> keepUser)
+    {
+        var events = new List<ClickEvent>();
+        var bad = 0;
+        foreach (var path in paths)
+        {
+            foreach (var line in Rees46CsvReader.ReadFile(path))
+            {
+                if (!line.IsValid)
+                {
+                    bad++;
+                }
+                else if (keepUser(line.Event!.UserId))
+                {
+                    events.Add(line.Event);
+                }
+            }
+        }
+
+        return (FromUnlabelled(name, events), bad);
+    }
+
+    /// <summary>
+    /// The session-level conversion evaluation: every event that precedes its session's first
+    /// purchase (all events of a session without one), labelled with whether the session purchases.
+    /// Returns the scoring points and a copy of the stream carrying those labels.
+    /// </summary>
+    public static (LabelledStream Stream, List<int> Points) SessionConversion(LabelledStream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var labels = new SampleLabels[stream.Events.Count];
+        var points = new List<int>();
+        foreach (var indices in stream.IndicesByUser().Values)
+        {
+            var userEvents = indices.Select(i => stream.Events[i]).ToList();
+            var sessions = SessionLabels.Compute(userEvents);
+            for (var k = 0; k < indices.Count; k++)
+            {
+                var session = sessions.SessionOf(k);
+                if (session is null || (session.FirstPurchaseIndex is { } first && k >= first))
+                {
+                    continue;
+                }
+
+                labels[indices[k]] = new SampleLabels(null, null, session.FirstPurchaseIndex is not null);
+                points.Add(indices[k]);
+            }
+        }
+
+        points.Sort();
+        return (stream with { Labels = labels }, points);
+    }
+}

@@ -1,0 +1,46 @@
+using StreamScoring.Simulator;
+using StreamScoring.Training.Data;
+
+namespace StreamScoring.Training.Pipeline;
+
+/// <summary>
+/// The fixed evaluation datasets of the model card. None of them is used for training: the
+/// simulator runs use other seeds (and the held-out run another behaviour mix and intensity),
+/// and the REES46 users are the ~20 % that <see cref="Datasets.IsHeldOutUser"/> keeps out.
+/// </summary>
+public static class EvaluationSets
+{
+    /// <summary>Seed of the held-out simulator run (different mix and intensity: <see cref="SimulatorOptions.HeldOut"/>).</summary>
+    public const int HeldOutSeed = 90210;
+
+    /// <summary>Seed of the calibration run used to choose alert thresholds (training mix, another seed).</summary>
+    public const int CalibrationSeed = 4242;
+
+    /// <summary>Scoring points per user in evaluation runs (uniformly sampled), so bots do not dominate.</summary>
+    public const int PointsPerUser = 64;
+
+    /// <summary>The held-out simulator run: all heads.</summary>
+    public static SampleSet SimulatorHeldOut(int users, int days)
+    {
+        var stream = Datasets.FromSimulator("simulator-heldout", SimulatorOptions.HeldOut(HeldOutSeed) with { Users = users, Days = days });
+        return FeatureReplay.Build(stream, FeatureReplay.SamplePerUser(stream, PointsPerUser, HeldOutSeed));
+    }
+
+    /// <summary>The calibration run: thresholds for the stated precision are chosen here.</summary>
+    public static SampleSet SimulatorCalibration(int users, int days)
+    {
+        var stream = Datasets.FromSimulator("simulator-calibration", SimulatorOptions.Training(CalibrationSeed) with { Users = users, Days = days });
+        return FeatureReplay.Build(stream, FeatureReplay.SamplePerUser(stream, PointsPerUser, CalibrationSeed));
+    }
+
+    /// <summary>
+    /// REES46 held-out users, session-level conversion: scored after each event before the session's
+    /// first purchase, label = the session purchases.
+    /// </summary>
+    public static (SampleSet Samples, int BadRows) Rees46HeldOut(IEnumerable<string> files)
+    {
+        var (stream, bad) = Datasets.FromRees46("rees46-heldout", files, Datasets.IsHeldOutUser);
+        var (relabelled, points) = Datasets.SessionConversion(stream);
+        return (FeatureReplay.Build(relabelled, points), bad);
+    }
+}

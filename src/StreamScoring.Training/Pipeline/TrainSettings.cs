@@ -1,0 +1,41 @@
+namespace StreamScoring.Training.Pipeline;
+
+/// <summary>Settings of the <c>train</c> command; every default is what produced the shipped model.</summary>
+public sealed class TrainSettings
+{
+    /// <summary>Simulated training users. Default 3,000.</summary>
+    public int SimUsers { get; set; } = 3000;
+
+    /// <summary>Simulated days. Default 14 (long enough for 7-day churn labels).</summary>
+    public int SimDays { get; set; } = 14;
+
+    /// <summary>Seed of the training run, the sampling and the trainer. Default 7.</summary>
+    public int Seed { get; set; } = 7;
+
+    /// <summary>Scoring points sampled per simulated user. Default 24.</summary>
+    public int SamplesPerUser { get; set; } = 24;
+
+    /// <summary>Times the REES46 training samples are repeated, so the real domain is not drowned by the simulator. Default 4.</summary>
+    public int Rees46Repeat { get; set; } = 4;
+
+    /// <summary>Maximum epochs. Default 12.</summary>
+    public int Epochs { get; set; } = 12;
+
+    /// <summary>Wall-clock budget for the optimisation loop, minutes. Default 10.</summary>
+    public double MaxMinutes { get; set; } = 10;
+
+    /// <summary>Simulated users of each evaluation run. Default 1,000.</summary>
+    public int EvalUsers { get; set; } = 1000;
+
+    /// <summary>Number of user segments (k of k-means). Default 8.</summary>
+    public int Segments { get; set; } = 8;
+
+    /// <summary>Where model.onnx, its manifest, segments, evaluation, plots and the model card go. Default <c>models</c>.</summary>
+    public string OutputDirectory { get; set; } = "models";
+
+    /// <summary>REES46 CSV files. Default: every CSV under <c>models/data/rees46</c>.</summary>
+    public IReadOnlyList<string> Rees46Files { get; set; } = [];
+
+    /// <summary>Model version written into the model. Default: <c>yyyyMMdd-seed</c> of the run.</summary>
+    public string? ModelVersion { get; set; }
+}

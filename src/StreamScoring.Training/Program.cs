@@ -1,0 +1,88 @@
+using System.CommandLine;
+using StreamScoring.Core.Import;
+using StreamScoring.Inference;
+using StreamScoring.Training.Commands;
+using StreamScoring.Training.Pipeline;
+
+var model = new Option<string>("--model") { Description = "Path of model.onnx (its manifest and segments.json sit beside it).", DefaultValueFactory = _ => Path.Combine("models", "model.onnx") };
+var rees46 = new Option<string[]>("--rees46") { Description = "REES46 CSV files (default: every CSV under models/data/rees46).", AllowMultipleArgumentsPerToken = true };
+
+var train = new Command("train", "Train the model on simulator + REES46 data, export ONNX, evaluate, fit segments, write the model card.");
+var seed = new Option<int>("--seed") { Description = "Seed of data, sampling and training.", DefaultValueFactory = _ => 7 };
+var users = new Option<int>("--users") { Description = "Simulated training users.", DefaultValueFactory = _ => 3000 };
+var days = new Option<int>("--days") { Description = "Simulated days.", DefaultValueFactory = _ => 14 };
+var epochs = new Option<int>("--epochs") { Description = "Maximum epochs.", DefaultValueFactory = _ => 12 };
+var minutes = new Option<double>("--max-minutes") { Description = "Time budget of the optimisation loop.", DefaultValueFactory = _ => 10 };
+var evalUsers = new Option<int>("--eval-users") { Description = "Simulated users per evaluation run.", DefaultValueFactory = _ => 1000 };
+var k = new Option<int>("--segments") { Description = "Number of user segments (k-means k).", DefaultValueFactory = _ => 8 };
+var outDir = new Option<string>("--output") { Description = "Output directory.", DefaultValueFactory = _ => "models" };
+train.Options.Add(seed);
+train.Options.Add(users);
+train.Options.Add(days);
+train.Options.Add(epochs);
+train.Options.Add(minutes);
+train.Options.Add(evalUsers);
+train.Options.Add(k);
+train.Options.Add(outDir);
+train.Options.Add(rees46);
+train.SetAction(parse =>
+{
+    var settings = new TrainSettings
+    {
+        Seed = parse.GetValue(seed),
+        SimUsers = parse.GetValue(users),
+        SimDays = parse.GetValue(days),
+        Epochs = parse.GetValue(epochs),
+        MaxMinutes = parse.GetValue(minutes),
+        EvalUsers = parse.GetValue(evalUsers),
+        Segments = parse.GetValue(k),
+        OutputDirectory = parse.GetValue(outDir)!,
+        Rees46Files = Rees46Files(parse.GetValue(rees46)),
+    };
+    TrainPipeline.Run(settings, Console.Out);
+    return 0;
+});
+
+var evaluate = new Command("evaluate", "Evaluate the ONNX model; prints JSON metrics. Without --events: the model card's held-out sets.");
+var events = new Option<string?>("--events") { Description = "Labelled events file (JSONL from the simulator, or REES46 CSV with --format rees46)." };
+var format = new Option<EventFileFormat>("--format") { Description = "Input format: jsonl or rees46.", DefaultValueFactory = _ => EventFileFormat.Jsonl };
+evaluate.Options.Add(model);
+evaluate.Options.Add(events);
+evaluate.Options.Add(format);
+evaluate.Options.Add(rees46);
+evaluate.SetAction(parse => Guard(() => EvaluateCommand.Run(parse.GetValue(model)!, parse.GetValue(events), parse.GetValue(format), Rees46Files(parse.GetValue(rees46)), Console.Out, Console.Error)));
+
+var scoreFile = new Command("score-file", "Replay a file in timestamp order through the window state and the ONNX model; one JSON line per event.");
+var input = new Option<string>("--input") { Description = "Input file.", Required = true };
+var output = new Option<string>("--output") { Description = "Output JSONL file.", Required = true };
+var segments = new Option<string?>("--segments") { Description = "Segments file (default: segments.json beside the model)." };
+scoreFile.Options.Add(input);
+scoreFile.Options.Add(format);
+scoreFile.Options.Add(output);
+scoreFile.Options.Add(model);
+scoreFile.Options.Add(segments);
+scoreFile.SetAction(parse => Guard(() => ScoreFileCommand.Run(parse.GetValue(input)!, parse.GetValue(format), parse.GetValue(output)!, parse.GetValue(model)!, parse.GetValue(segments), Console.Error)));
+
+var root = new RootCommand("StreamScoring model tool: train, evaluate and score files.") { train, evaluate, scoreFile };
+return root.Parse(args).Invoke();
+
+static IReadOnlyList<string> Rees46Files(string[]? given) =>
+    given is { Length: > 0 }
+        ? given
+        : Directory.Exists(Path.Combine("models", "data", "rees46"))
+            ? [.. Directory.GetFiles(Path.Combine("models", "data", "rees46"), "*.csv").Order(StringComparer.Ordinal)]
+            : [];
+
+// A broken model or segments file is a clear one-line error and exit code 2, not a stack trace.
+static int Guard(Func<int> run)
+{
+    try
+    {
+        return run();
+    }
+    catch (Exception ex) when (ex is ModelLoadException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+    {
+        Console.Error.WriteLine($"error: {ex.Message}");
+        return 2;
+    }
+}

@@ -10,11 +10,27 @@ Output columns: product_id,category_code,brand,price,views,carts,purchases (one 
 sorted by product id). An empty category_code becomes "cat.<category_id>" so that products of one
 unnamed category still share a category; the REES46 replay must map empty codes the same way.
 Price is the median observed price. The output is deterministic for a given input.
+
+Users that the training pipeline holds out for evaluation (StreamScoring.Training.Data.Datasets.
+IsHeldOutUser: FNV-1a-64("holdout:" + user_id) % 5 == 0) are skipped, so the held-out REES46
+conversion metrics do not see category purchase rates learned from those very users.
 """
 import csv
 import statistics
 import sys
 from collections import defaultdict
+
+
+def fnv1a64(text: str) -> int:
+    h = 14695981039346656037
+    for b in text.encode("utf-8"):
+        h ^= b
+        h = (h * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def is_held_out(user_id: str) -> bool:
+    return fnv1a64("holdout:" + user_id) % 5 == 0
 
 
 def main(src: str, dst: str) -> None:
@@ -23,6 +39,8 @@ def main(src: str, dst: str) -> None:
     prices = defaultdict(list)
     with open(src, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
+            if is_held_out(row["user_id"].strip()):
+                continue
             pid = row["product_id"]
             category = row["category_code"].strip() or f"cat.{row['category_id'].strip()}"
             products.setdefault(pid, (category, row["brand"].strip().lower()))

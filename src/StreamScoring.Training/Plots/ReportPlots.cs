@@ -120,6 +120,36 @@ public static class ReportPlots
         plot.SavePng(path, width, height);
     }
 
+    /// <summary>ROC curves computed from raw scores and labels per head (NaN labels skipped); see the curve overload.</summary>
+    /// <param name="path">PNG file to write (replaced).</param>
+    /// <param name="scored">Head name to its scores and labels.</param>
+    /// <param name="title">Chart title.</param>
+    public static void SaveRoc(string path, IReadOnlyDictionary<string, (float[] Scores, float[] Labels)> scored, string title = "ROC")
+    {
+        ArgumentNullException.ThrowIfNull(scored);
+        SaveRoc(path, scored.Select(kv => KeyValuePair.Create(kv.Key, BinaryMetrics.RocCurve(kv.Value.Scores, kv.Value.Labels))), title);
+    }
+
+    /// <summary>Precision/recall curves computed from raw scores and labels per head; see the curve overload.</summary>
+    /// <param name="path">PNG file to write (replaced).</param>
+    /// <param name="scored">Head name to its scores and labels.</param>
+    /// <param name="title">Chart title.</param>
+    public static void SavePrecisionRecall(string path, IReadOnlyDictionary<string, (float[] Scores, float[] Labels)> scored, string title = "Precision / recall")
+    {
+        ArgumentNullException.ThrowIfNull(scored);
+        SavePrecisionRecall(path, scored.Select(kv => KeyValuePair.Create(kv.Key, BinaryMetrics.PrecisionRecallCurve(kv.Value.Scores, kv.Value.Labels))), title);
+    }
+
+    /// <summary>Reliability diagram over 10 bins computed from raw scores and labels per head; see the bins overload.</summary>
+    /// <param name="path">PNG file to write (replaced).</param>
+    /// <param name="scored">Head name to its scores and labels.</param>
+    /// <param name="title">Chart title.</param>
+    public static void SaveCalibration(string path, IReadOnlyDictionary<string, (float[] Scores, float[] Labels)> scored, string title = "Calibration")
+    {
+        ArgumentNullException.ThrowIfNull(scored);
+        SaveCalibration(path, scored.Select(kv => KeyValuePair.Create(kv.Key, BinaryMetrics.Calibration(kv.Value.Scores, kv.Value.Labels))), title);
+    }
+
     private static Plot NewUnitPlot(string title, string xLabel, string yLabel)
     {
         var plot = new Plot();

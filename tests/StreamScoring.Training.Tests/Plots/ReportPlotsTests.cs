@@ -94,4 +94,21 @@ public class ReportPlotsTests
 
         AssertPng(path, 640, 480);
     }
+
+    [Fact]
+    public void SaveRocAndCalibration_RawScoresOverloads_WritePngs()
+    {
+        var roc = OutputPath("roc-raw.png");
+        var pr = OutputPath("pr-raw.png");
+        var calibration = OutputPath("calibration-raw.png");
+        IReadOnlyDictionary<string, (float[] Scores, float[] Labels)> scored = CreateSut();
+
+        ReportPlots.SaveRoc(roc, scored);
+        ReportPlots.SavePrecisionRecall(pr, scored);
+        ReportPlots.SaveCalibration(calibration, scored);
+
+        AssertPng(roc, ReportPlots.DefaultWidth, ReportPlots.DefaultHeight);
+        AssertPng(pr, ReportPlots.DefaultWidth, ReportPlots.DefaultHeight);
+        AssertPng(calibration, ReportPlots.DefaultWidth, ReportPlots.DefaultHeight);
+    }
 }

@@ -14,7 +14,7 @@ namespace StreamScoring.Training.Model;
 /// <remarks>
 /// Inputs follow <see cref="FeatureSpec"/>: <c>tokens</c> int64 [B, S, F] (ids already offset into one
 /// shared vocabulary), <c>mask</c> float [B, S] (1 real, 0 padding; position 0 is [CLS]) and
-/// <c>aggregates</c> float [B, A]. <c>Onnx.OnnxExporter</c> mirrors <c>forward</c> op by op
+/// <c>aggregates</c> float [B, A]. <see cref="Onnx.OnnxExporter"/> mirrors <c>forward</c> op by op
 /// and adds the sigmoid that turns logits into scores.
 /// </remarks>
 public sealed class ScoringModel : nn.Module<Tensor, Tensor, Tensor, (Tensor Logits, Tensor Embedding)>

@@ -85,9 +85,9 @@ public sealed class TrainerTests
     [Fact]
     public void Train_SeparableSet_ValidationLossDecreases()
     {
-        var data = SyntheticData.Create(768, seed: 11);
+        var data = SyntheticData.Create(512, seed: 11);
         var reports = new List<TrainingProgress>();
-        var sut = CreateSut(new TrainerOptions { Epochs = 6, BatchSize = 64, LearningRate = 2e-3, Patience = 10, ProgressInterval = 5 }, reports);
+        var sut = CreateSut(new TrainerOptions { Epochs = 5, BatchSize = 64, LearningRate = 2e-3, Patience = 10, ProgressInterval = 5, Threads = 1 }, reports);
 
         var result = sut.Train(data, SmallModel());
 
@@ -103,7 +103,7 @@ public sealed class TrainerTests
     public void Train_SameSeedTwice_IdenticalLossesAndPredictions()
     {
         var data = SyntheticData.Create(256, seed: 12);
-        var options = new TrainerOptions { Epochs = 2, BatchSize = 64, Seed = 99 };
+        var options = new TrainerOptions { Epochs = 2, BatchSize = 64, Seed = 99, Threads = 1 };
 
         var first = CreateSut(options).Train(data, SmallModel());
         var second = CreateSut(options).Train(data, SmallModel());
@@ -122,7 +122,7 @@ public sealed class TrainerTests
     public void Train_ZeroTimeBudget_StopsAfterFirstStepKeepingModel()
     {
         var data = SyntheticData.Create(256, seed: 13);
-        var sut = CreateSut(new TrainerOptions { Epochs = 5, BatchSize = 32, MaxDuration = TimeSpan.Zero });
+        var sut = CreateSut(new TrainerOptions { Epochs = 5, BatchSize = 32, MaxDuration = TimeSpan.Zero, Threads = 1 });
 
         var result = sut.Train(data, SmallModel());
 

@@ -1,0 +1,256 @@
+using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using StreamScoring.Core.Features;
+using StreamScoring.Inference.Internal;
+
+namespace StreamScoring.Inference;
+
+/// <summary>
+/// Scores batches with an exported ONNX model through ONNX Runtime, on CUDA when available.
+/// Loading refuses a model whose <c>feature_spec_hash</c> metadata differs from
+/// <see cref="FeatureSpec.Hash"/> or whose inputs and outputs do not match the specification.
+/// </summary>
+/// <remarks>
+/// Inputs are copied into pinned buffers that are reused across calls (they grow to the largest
+/// batch seen), so a call allocates nothing on the managed heap in the steady state. Calls are
+/// serialised by a lock; use one scorer per scoring loop for parallelism.
+/// </remarks>
+public sealed class OnnxScorer : IDisposable
+{
+    /// <summary>Metadata key of the model version.</summary>
+    public const string ModelVersionKey = "model_version";
+
+    /// <summary>Metadata key of the feature-spec hash.</summary>
+    public const string FeatureSpecHashKey = "feature_spec_hash";
+
+    /// <summary>Metadata key of the comma-separated head names.</summary>
+    public const string HeadsKey = "heads";
+
+    /// <summary>Metadata key of the export time (ISO 8601, UTC).</summary>
+    public const string CreatedUtcKey = "created_utc";
+
+    private static readonly string[] InputNames = [FeatureSpec.TokensInput, FeatureSpec.MaskInput, FeatureSpec.AggregatesInput];
+    private static readonly string[] OutputNames = [FeatureSpec.ScoresOutput, FeatureSpec.EmbeddingOutput];
+    private static readonly int TokenStride = FeatureSpec.SequenceLength * FeatureSpec.TokenFieldCount;
+
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly BatchBuffers _buffers;
+    private readonly Lock _lock = new();
+    private bool _disposed;
+
+    /// <summary>Loads and checks a model.</summary>
+    /// <param name="modelPath">Path of the <c>.onnx</c> file.</param>
+    /// <param name="options">Device, threads and buffer sizes; <c>null</c> for the defaults.</param>
+    /// <param name="log">Receives one line per loading decision (provider chosen, fallback and why).</param>
+    /// <exception cref="ModelLoadException">The file is missing or broken, does not match <see cref="FeatureSpec"/>, or CUDA was required and is unavailable.</exception>
+    public OnnxScorer(string modelPath, OnnxScorerOptions? options = null, Action<string>? log = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelPath);
+        options ??= new OnnxScorerOptions();
+        ModelPath = modelPath;
+        if (!File.Exists(modelPath))
+        {
+            throw new ModelLoadException($"Model file '{modelPath}' does not exist.") { ModelPath = modelPath };
+        }
+
+        (_session, ActiveProvider) = CreateSession(modelPath, options, log);
+        try
+        {
+            Metadata = _session.ModelMetadata.CustomMetadataMap;
+            SpecHash = Metadata.GetValueOrDefault(FeatureSpecHashKey) ?? string.Empty;
+            if (SpecHash != FeatureSpec.Hash)
+            {
+                throw new ModelLoadException(SpecHash.Length == 0
+                    ? $"Model '{modelPath}' has no '{FeatureSpecHashKey}' metadata; this build's feature spec hash is {FeatureSpec.Hash}."
+                    : $"Model '{modelPath}' was trained for feature spec hash {SpecHash}, but this build's feature spec hash is {FeatureSpec.Hash}; retrain or deploy a matching model.")
+                { ModelPath = modelPath };
+            }
+
+            ModelVersion = Metadata.GetValueOrDefault(ModelVersionKey) ?? string.Empty;
+            EmbeddingSize = CheckSignature(_session, modelPath);
+            _buffers = new BatchBuffers(options.InitialBatchCapacity, EmbeddingSize);
+        }
+        catch
+        {
+            _session.Dispose();
+            _runOptions.Dispose();
+            throw;
+        }
+
+        log?.Invoke($"Loaded model {ModelVersion} (spec {SpecHash}, embedding {EmbeddingSize}) on {ActiveProvider}.");
+    }
+
+    /// <summary>Path the model was loaded from.</summary>
+    public string ModelPath { get; }
+
+    /// <summary>The model's <c>model_version</c> metadata (empty when absent).</summary>
+    public string ModelVersion { get; }
+
+    /// <summary>The model's <c>feature_spec_hash</c> metadata (equal to <see cref="FeatureSpec.Hash"/>).</summary>
+    public string SpecHash { get; }
+
+    /// <summary>Length of the <c>user_embedding</c> output per sample.</summary>
+    public int EmbeddingSize { get; }
+
+    /// <summary>The execution provider in use: <see cref="ScoringDevice.Cpu"/> or <see cref="ScoringDevice.Cuda"/>.</summary>
+    public ScoringDevice ActiveProvider { get; }
+
+    /// <summary>All custom metadata of the model.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>Samples the reused buffers hold now.</summary>
+    public int BatchCapacity => _buffers.Capacity;
+
+    /// <summary>Scores a batch.</summary>
+    /// <param name="tokens">batch × S × F token ids, already offset.</param>
+    /// <param name="mask">batch × S padding mask (1 real, 0 padding).</param>
+    /// <param name="aggregates">batch × A normalised aggregates.</param>
+    /// <param name="batch">Samples in the batch (at least 1).</param>
+    /// <param name="scores">Receives batch × 3 probabilities in <see cref="FeatureSpec.Heads"/> order.</param>
+    /// <param name="embeddings">Receives batch × <see cref="EmbeddingSize"/> user embeddings; may be empty to skip the copy.</param>
+    public void Score(ReadOnlySpan<long> tokens, ReadOnlySpan<float> mask, ReadOnlySpan<float> aggregates, int batch, Span<float> scores, Span<float> embeddings)
+    {
+        if (batch < 1)
+        {
+            ThrowBatch(batch);
+        }
+
+        CheckLength(tokens.Length, batch * TokenStride, nameof(tokens));
+        CheckLength(mask.Length, batch * FeatureSpec.SequenceLength, nameof(mask));
+        CheckLength(aggregates.Length, batch * FeatureSpec.AggregateCount, nameof(aggregates));
+        CheckLength(scores.Length, batch * FeatureSpec.Heads.Count, nameof(scores));
+        if (!embeddings.IsEmpty)
+        {
+            CheckLength(embeddings.Length, batch * EmbeddingSize, nameof(embeddings));
+        }
+
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _buffers.Prepare(batch);
+            tokens.CopyTo(_buffers.Tokens);
+            mask.CopyTo(_buffers.Mask);
+            aggregates.CopyTo(_buffers.Aggregates);
+            _session.Run(_runOptions, InputNames, _buffers.InputValues, OutputNames, _buffers.OutputValues);
+            _buffers.Scores.AsSpan(0, scores.Length).CopyTo(scores);
+            if (!embeddings.IsEmpty)
+            {
+                _buffers.Embeddings.AsSpan(0, embeddings.Length).CopyTo(embeddings);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _buffers.Dispose();
+            _session.Dispose();
+            _runOptions.Dispose();
+        }
+    }
+
+    private static (InferenceSession Session, ScoringDevice Provider) CreateSession(string path, OnnxScorerOptions options, Action<string>? log)
+    {
+        if (options.Device != ScoringDevice.Cpu)
+        {
+            try
+            {
+                return (Open(path, options, cuda: true), ScoringDevice.Cuda);
+            }
+            catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
+            {
+                if (options.Device == ScoringDevice.Cuda)
+                {
+                    throw new ModelLoadException($"The CUDA execution provider is unavailable for '{path}' (device {options.CudaDeviceId}): {e.Message} Use Device=Auto or Cpu to run on the CPU.", e) { ModelPath = path };
+                }
+
+                log?.Invoke($"CUDA execution provider unavailable, falling back to CPU: {FirstLine(e.Message)}");
+            }
+        }
+
+        try
+        {
+            return (Open(path, options, cuda: false), ScoringDevice.Cpu);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelLoadException($"Model file '{path}' is not a loadable ONNX model: {e.Message}", e) { ModelPath = path };
+        }
+    }
+
+    private static InferenceSession Open(string path, OnnxScorerOptions options, bool cuda)
+    {
+        using var sessionOptions = new SessionOptions
+        {
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = options.InterOpThreads,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        if (cuda)
+        {
+            sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+        }
+
+        return new InferenceSession(path, sessionOptions);
+    }
+
+    private static int CheckSignature(InferenceSession session, string path)
+    {
+        var s = FeatureSpec.SequenceLength;
+        CheckTensor(session.InputMetadata, FeatureSpec.TokensInput, TensorElementType.Int64, [s, FeatureSpec.TokenFieldCount], path);
+        CheckTensor(session.InputMetadata, FeatureSpec.MaskInput, TensorElementType.Float, [s], path);
+        CheckTensor(session.InputMetadata, FeatureSpec.AggregatesInput, TensorElementType.Float, [FeatureSpec.AggregateCount], path);
+        CheckTensor(session.OutputMetadata, FeatureSpec.ScoresOutput, TensorElementType.Float, [FeatureSpec.Heads.Count], path);
+        var embedding = CheckTensor(session.OutputMetadata, FeatureSpec.EmbeddingOutput, TensorElementType.Float, null, path);
+        if (embedding.Length != 2 || embedding[1] < 1)
+        {
+            throw new ModelLoadException($"Model '{path}': output '{FeatureSpec.EmbeddingOutput}' must be [batch, E] with a fixed E, found [{string.Join(", ", embedding)}].") { ModelPath = path };
+        }
+
+        return embedding[1];
+    }
+
+    private static int[] CheckTensor(IReadOnlyDictionary<string, NodeMetadata> nodes, string name, TensorElementType type, int[]? trailing, string path)
+    {
+        if (!nodes.TryGetValue(name, out var node) || !node.IsTensor)
+        {
+            throw new ModelLoadException($"Model '{path}' has no tensor '{name}' (found: {string.Join(", ", nodes.Keys)}).") { ModelPath = path };
+        }
+
+        var dims = node.Dimensions;
+        if (node.ElementDataType != type || (trailing is not null && !dims.AsSpan(1).SequenceEqual(trailing)))
+        {
+            var expected = trailing is null ? "[batch, ...]" : $"[batch, {string.Join(", ", trailing)}]";
+            throw new ModelLoadException(string.Create(CultureInfo.InvariantCulture,
+                $"Model '{path}': '{name}' is {node.ElementDataType} [{string.Join(", ", dims)}], but the feature spec expects {type} {expected}.")) { ModelPath = path };
+        }
+
+        return dims;
+    }
+
+    private static string FirstLine(string text) => text.AsSpan().IndexOfAny('\r', '\n') is var i and >= 0 ? text[..i] : text;
+
+    private static void ThrowBatch(int batch) =>
+        throw new ArgumentOutOfRangeException(nameof(batch), batch, "A batch holds at least one sample.");
+
+    private static void CheckLength(int actual, int expected, string name)
+    {
+        if (actual != expected)
+        {
+            ThrowLength(actual, expected, name);
+        }
+    }
+
+    private static void ThrowLength(int actual, int expected, string name) =>
+        throw new ArgumentException($"'{name}' holds {actual} values; the batch needs {expected}.", name);
+}

@@ -16,15 +16,15 @@ public static class Datasets
     public static bool IsHeldOutUser(string userId) => TokenEncoder.StableHash("holdout:" + userId) % Rees46HoldOutModulus == 0;
 
     /// <summary>Generates a simulator run; its own labels are used (fraud per event, churn, conversion).</summary>
-    public static LabelledStream FromSimulator(string name, SimulatorOptions options) =>
+    public static LabelledEvents FromSimulator(string name, SimulatorOptions options) =>
         FromLabelled(name, ClickstreamSimulator.Generate(options));
 
     /// <summary>A stream from simulator-labelled events (generated, or read back from JSONL), sorted by time.</summary>
-    public static LabelledStream FromLabelled(string name, IEnumerable<LabelledEvent> events)
+    public static LabelledEvents FromLabelled(string name, IEnumerable<LabelledEvent> events)
     {
         var list = events.ToList();
         var ordered = list.Select((e, i) => (e, i)).OrderBy(x => x.e.Event.TimestampMs).ThenBy(x => x.i).Select(x => x.e).ToList();
-        return new LabelledStream(
+        return new LabelledEvents(
             name,
             [.. ordered.Select(e => e.Event)],
             [.. ordered.Select(e => new SampleLabels(e.Labels.Fraud, e.Labels.WillChurn, e.Labels.WillConvert))]);
@@ -35,14 +35,14 @@ public static class Datasets
     /// <see cref="FutureLabeler"/>. Fraud is unknown (real data has no fraud labels); churn is unknown
     /// unless <paramref name="withChurn"/> (the REES46 sample spans hours, too short for 7-day churn).
     /// </summary>
-    public static LabelledStream FromUnlabelled(string name, IEnumerable<ClickEvent> events, bool withChurn = false)
+    public static LabelledEvents FromUnlabelled(string name, IEnumerable<ClickEvent> events, bool withChurn = false)
     {
         var ordered = events.Select((e, i) => (e, i)).OrderBy(x => x.e.TimestampMs).ThenBy(x => x.i).Select(x => x.e).ToList();
         var labels = new SampleLabels[ordered.Count];
         if (ordered.Count > 0)
         {
             var horizonEnd = ordered[^1].TimestampMs;
-            var stream = new LabelledStream(name, ordered, labels);
+            var stream = new LabelledEvents(name, ordered, labels);
             foreach (var indices in stream.IndicesByUser().Values)
             {
                 var future = FutureLabeler.Compute([.. indices.Select(i => ordered[i])], horizonEnd);
@@ -53,11 +53,11 @@ public static class Datasets
             }
         }
 
-        return new LabelledStream(name, ordered, labels);
+        return new LabelledEvents(name, ordered, labels);
     }
 
     /// <summary>Reads REES46 CSV files, keeping users for which <paramref name="keepUser"/> holds; bad rows are counted, not thrown.</summary>
-    public static (LabelledStream Stream, int BadRows) FromRees46(string name, IEnumerable<string> paths, Func<string, bool> keepUser)
+    public static (LabelledEvents Stream, int BadRows) FromRees46(string name, IEnumerable<string> paths, Func<string, bool> keepUser)
     {
         var events = new List<ClickEvent>();
         var bad = 0;
@@ -84,7 +84,7 @@ public static class Datasets
     /// purchase (all events of a session without one), labelled with whether the session purchases.
     /// Returns the scoring points and a copy of the stream carrying those labels.
     /// </summary>
-    public static (LabelledStream Stream, List<int> Points) SessionConversion(LabelledStream stream)
+    public static (LabelledEvents Stream, List<int> Points) SessionConversion(LabelledEvents stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var labels = new SampleLabels[stream.Events.Count];

@@ -13,7 +13,7 @@ public static class FeatureReplay
     /// Replays <paramref name="stream"/> and adds a sample for every event index in
     /// <paramref name="scoringPoints"/> (any order; duplicates in the stream are skipped as in serving).
     /// </summary>
-    public static SampleSet Build(LabelledStream stream, IEnumerable<int> scoringPoints)
+    public static SampleSet Build(LabelledEvents stream, IEnumerable<int> scoringPoints)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var wanted = new HashSet<int>(scoringPoints);
@@ -35,7 +35,7 @@ public static class FeatureReplay
     /// Picks at most <paramref name="perUser"/> scoring points per user, uniformly and
     /// deterministically from <paramref name="seed"/>, so heavy users (bots) do not dominate.
     /// </summary>
-    public static List<int> SamplePerUser(LabelledStream stream, int perUser, int seed)
+    public static List<int> SamplePerUser(LabelledEvents stream, int perUser, int seed)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var random = new Random(seed);

@@ -120,7 +120,7 @@ public static class TrainPipeline
         return (heads, curves);
     }
 
-    private static SegmentsFile FitSegments(OnnxScorer scorer, LabelledStream sim, LabelledStream rees, TrainSettings settings)
+    private static SegmentsFile FitSegments(OnnxScorer scorer, LabelledEvents sim, LabelledEvents rees, TrainSettings settings)
     {
         var rows = new List<SegmentUserRow>();
         foreach (var stream in new[] { sim, rees })

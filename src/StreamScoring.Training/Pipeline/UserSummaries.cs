@@ -8,7 +8,7 @@ namespace StreamScoring.Training.Pipeline;
 public static class UserSummaries
 {
     /// <summary>Summarises every user of <paramref name="stream"/>: aggregates over their events, and user-level outcomes.</summary>
-    public static Dictionary<string, (UserAggregates Aggregates, UserLabels Labels, int LastIndex)> Build(LabelledStream stream)
+    public static Dictionary<string, (UserAggregates Aggregates, UserLabels Labels, int LastIndex)> Build(LabelledEvents stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var result = new Dictionary<string, (UserAggregates, UserLabels, int)>(StringComparer.Ordinal);

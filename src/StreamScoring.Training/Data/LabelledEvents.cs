@@ -6,7 +6,7 @@ namespace StreamScoring.Training.Data;
 /// <param name="Name">Dataset name used in reports, for example <c>simulator-heldout</c>.</param>
 /// <param name="Events">Events in timestamp order (stable for ties).</param>
 /// <param name="Labels">One label set per event.</param>
-public sealed record LabelledStream(string Name, IReadOnlyList<ClickEvent> Events, IReadOnlyList<SampleLabels> Labels)
+public sealed record LabelledEvents(string Name, IReadOnlyList<ClickEvent> Events, IReadOnlyList<SampleLabels> Labels)
 {
     /// <summary>Event indices grouped by user, in stream order.</summary>
     public Dictionary<string, List<int>> IndicesByUser()

@@ -60,7 +60,7 @@ public sealed record SimulatorOptions
 
     /// <summary>
     /// Share of messages the streaming demo replaces by malformed payloads
-    /// (see <see cref="MalformedEventFactory"/>); <see cref="ClickstreamSimulator.Generate(SimulatorOptions)"/>
+    /// (see <see cref="MalformedEventFactory.ToMessages"/>); <see cref="ClickstreamSimulator.Generate(SimulatorOptions)"/>
     /// itself only produces valid events. Default 0.
     /// </summary>
     [Range(0.0, 1.0)]

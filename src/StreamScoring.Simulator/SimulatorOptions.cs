@@ -24,31 +24,31 @@ public sealed record SimulatorOptions
     public DateTimeOffset Start { get; init; } = new(2019, 10, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>Share of <see cref="Behaviour.Browser"/> users. Default 0.40.</summary>
-    [Range(0, 1000)]
+    [Range(0.0, 1000.0)]
     public double BrowserShare { get; init; } = 0.40;
 
     /// <summary>Share of <see cref="Behaviour.ConvertingShopper"/> users. Default 0.25.</summary>
-    [Range(0, 1000)]
+    [Range(0.0, 1000.0)]
     public double ConvertingShopperShare { get; init; } = 0.25;
 
     /// <summary>Share of <see cref="Behaviour.Churner"/> users. Default 0.13.</summary>
-    [Range(0, 1000)]
+    [Range(0.0, 1000.0)]
     public double ChurnerShare { get; init; } = 0.13;
 
     /// <summary>Share of <see cref="Behaviour.LoyalBuyer"/> users. Default 0.12.</summary>
-    [Range(0, 1000)]
+    [Range(0.0, 1000.0)]
     public double LoyalBuyerShare { get; init; } = 0.12;
 
     /// <summary>Share of <see cref="Behaviour.CardTesting"/> fraudsters. Default 0.04.</summary>
-    [Range(0, 1000)]
+    [Range(0.0, 1000.0)]
     public double CardTestingShare { get; init; } = 0.04;
 
     /// <summary>Share of <see cref="Behaviour.AccountTakeover"/> accounts. Default 0.04.</summary>
-    [Range(0, 1000)]
+    [Range(0.0, 1000.0)]
     public double AccountTakeoverShare { get; init; } = 0.04;
 
     /// <summary>Share of <see cref="Behaviour.ScrapingBot"/> users. Default 0.02.</summary>
-    [Range(0, 1000)]
+    [Range(0.0, 1000.0)]
     public double ScrapingBotShare { get; init; } = 0.02;
 
     /// <summary>
@@ -60,7 +60,7 @@ public sealed record SimulatorOptions
 
     /// <summary>
     /// Share of messages the streaming demo replaces by malformed payloads
-    /// (see <see cref="MalformedEventFactory"/>); <see cref="ClickstreamSimulator.Generate(SimulatorOptions)"/>
+    /// (see <see cref="MalformedEventFactory.ToMessages"/>); <see cref="ClickstreamSimulator.Generate(SimulatorOptions)"/>
     /// itself only produces valid events. Default 0.
     /// </summary>
     [Range(0.0, 1.0)]

@@ -46,6 +46,8 @@ public sealed class ClickstreamSimulatorTests(SimulationFixture fixture) : IClas
     public void Generate_InvalidOptions_ThrowsBeforeEnumerating()
     {
         Assert.Throws<ValidationException>(() => ClickstreamSimulator.Generate(SmallOptions(1) with { ChurnerShare = -1 }));
+        Assert.Throws<ValidationException>(() => ClickstreamSimulator.Generate(SmallOptions(1) with { BrowserShare = -0.3 }));
+        Assert.Throws<ValidationException>(() => ClickstreamSimulator.Generate(SmallOptions(1) with { FraudIntensity = 0 }));
         Assert.Throws<ValidationException>(() => ClickstreamSimulator.Generate(SmallOptions(1) with { Users = 0 }));
         Assert.Throws<ValidationException>(() => ClickstreamSimulator.Generate(new SimulatorOptions
         {

@@ -3,9 +3,9 @@ using System.Globalization;
 namespace StreamScoring.Simulator.Internal;
 
 /// <summary>
-/// Deterministic ids and seeds. An id is 128 bits formatted like a GUID: the high half hashes
-/// (seed, domain), the low half is a bijective mix of (user index, counter), so ids of one run are
-/// unique by construction, not just with high probability.
+/// Deterministic ids and seeds. An id is 128 bits formatted like a GUID: the low half is a bijective
+/// mix of (user index, counter), so ids of one run and domain are unique by construction, not just with
+/// high probability; the high half hashes (seed, domain, low half) so ids look random throughout.
 /// </summary>
 internal static class Ids
 {
@@ -15,8 +15,8 @@ internal static class Ids
 
     public static string Guid(int seed, ulong domain, int userIndex, int counter)
     {
-        var high = Mix(((ulong)(uint)seed << 8) ^ domain ^ 0x9E3779B97F4A7C15UL);
         var low = Mix(((ulong)(uint)userIndex << 32) | (uint)counter);
+        var high = Mix(Mix(((ulong)(uint)seed << 8) ^ domain) ^ low);
         return string.Create(36, (high, low), static (span, v) =>
         {
             Span<char> hex = stackalloc char[32];

@@ -29,12 +29,10 @@ public sealed class MalformedEventFactory
 
     /// <summary>
     /// Every kind this factory produces: all <see cref="EventError"/> codes except <see cref="EventError.None"/>
-    /// and <see cref="EventError.TrailingData"/>. The parser's <see cref="System.Text.Json.Utf8JsonReader"/>
-    /// rejects any second JSON value itself (it does not allow multiple values), so trailing data is reported
-    /// as <see cref="EventError.MalformedJson"/> and no payload can produce <see cref="EventError.TrailingData"/> today.
+    /// and <see cref="EventError.MalformedCsv"/> (a CSV import error, never a Kafka payload).
     /// </summary>
     public static IReadOnlyList<EventError> SupportedErrors { get; } =
-        [.. EventErrors.All.Where(e => e != EventError.TrailingData)];
+        [.. EventErrors.All.Where(e => e != EventError.MalformedCsv)];
 
     /// <summary>Makes an invalid payload of kind <paramref name="error"/> from a valid event's bytes.</summary>
     /// <exception cref="ArgumentException"><paramref name="validEvent"/> is not a valid event.</exception>
@@ -124,6 +122,7 @@ public sealed class MalformedEventFactory
             EventError.InvalidPrice => Edit(source, o => o["price"] = Pick<JsonNode>(
                 -Math.Max(0.01, Math.Round(evt.Price, 2)), -0.01, evt.Price.ToString("0.00", CultureInfo.InvariantCulture), true)),
             EventError.KeyMismatch => source,
+            EventError.TrailingData => Pick(Concat(source, "\n"u8, source), Concat(source, " {}"u8, []), Concat(source, "42"u8, [])),
             _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),
         };
 
@@ -145,8 +144,8 @@ public sealed class MalformedEventFactory
             0 => source[..^1],
             // An unterminated string: cut inside the user id (event_id, written first, stays valid).
             1 when userIdValue >= 0 => Encoding.UTF8.GetBytes(text[..(userIdValue + 12)]),
-            // A trailing comma before the closing brace, or a second object after it.
-            2 => _random.Next(2) == 0 ? Concat(source.AsSpan(0, source.Length - 1), ",}"u8) : Concat(source, "\n{}"u8),
+            // A trailing comma before the closing brace, or a stray closing brace after it.
+            2 => _random.Next(2) == 0 ? Concat(source.AsSpan(0, source.Length - 1), ",}"u8) : Concat(source, "}"u8),
             // An unquoted property name.
             _ => Encoding.UTF8.GetBytes("{event_id" + text[(text.IndexOf("\"event_id\"", StringComparison.Ordinal) + 10)..]),
         };

@@ -9,10 +9,11 @@ public sealed class ProductCatalogueTests
     {
         var catalogue = ProductCatalogue.Default;
 
-        Assert.InRange(catalogue.Products.Count, 2400, 2562);
+        // The Oct-1 sample minus the ~20 % held-out users (see derive_catalogue.py): 2,145 products.
+        Assert.InRange(catalogue.Products.Count, 2000, 2562);
         Assert.InRange(catalogue.Categories.Count, 100, 300);
-        Assert.InRange(catalogue.TotalViews, 4900, 5057);
-        Assert.InRange(catalogue.TotalPurchases, 55, 59);
+        Assert.InRange(catalogue.TotalViews, 3800, 5057);
+        Assert.InRange(catalogue.TotalPurchases, 40, 59);
         Assert.All(catalogue.Products, p => Assert.True(p.Price > 0));
         Assert.Equal("electronics.smartphone", catalogue.Categories.MaxBy(c => c.Views)!.Path);
     }

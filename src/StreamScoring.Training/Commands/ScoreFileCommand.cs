@@ -82,8 +82,8 @@ public static class ScoreFileCommand
                 batch.Mask.AsSpan(0, n * s),
                 batch.Aggregates.AsSpan(0, n * FeatureSpec.AggregateCount),
                 n,
-                scores,
-                embeddings);
+                scores.AsSpan(0, n * FeatureSpec.Heads.Count),
+                embeddings.AsSpan(0, n * scorer.EmbeddingSize));
             for (var i = 0; i < n; i++)
             {
                 var evt = pending[i].Event!;

@@ -34,10 +34,12 @@ public static class UserSummaries
             };
             var labels = indices.Select(i => stream.Labels[i]).ToList();
             var fraudKnown = labels.Any(l => l.Fraud is not null);
-            var churn = labels[^1].Churn;
+            // The user churned during the data when any event was followed by 7 quiet days; stayed when
+            // every known label says so; unknown when no event's churn label is known.
+            var churnKnown = labels.Any(l => l.Churn is not null);
             var outcome = new UserLabels(
                 Conversion: aggregates.Purchases > 0 ? 1 : 0,
-                Churn: churn is null ? double.NaN : churn.Value ? 1 : 0,
+                Churn: !churnKnown ? double.NaN : labels.Any(l => l.Churn == true) ? 1 : 0,
                 Fraud: fraudKnown ? (labels.Any(l => l.Fraud == true) ? 1 : 0) : double.NaN);
             result[user] = (aggregates, outcome, indices[^1]);
         }

@@ -1,0 +1,51 @@
+using StreamScoring.Core.Features;
+using StreamScoring.Inference;
+
+namespace StreamScoring.Training.Tests.Pipeline;
+
+/// <summary>The model committed under <c>models/</c>: its manifest, ONNX file and segments agree with the code.</summary>
+public class ShippedModelTests
+{
+    private static string ModelsPath(string file)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "StreamScoring.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return Path.Combine(dir!.FullName, "models", file);
+    }
+
+    [Fact]
+    public void Manifest_MatchesTheCodesFeatureSpecAndTheOnnxFile()
+    {
+        var manifest = ModelManifest.Read(ModelsPath("model.manifest.json"));
+
+        Assert.Equal(FeatureSpec.Hash, manifest.FeatureSpecHash);
+        Assert.Equal(FeatureSpec.Heads, manifest.Heads);
+        Assert.Equal(
+            [FeatureSpec.TokensInput, FeatureSpec.MaskInput, FeatureSpec.AggregatesInput],
+            manifest.Inputs.Select(i => i.Name));
+        Assert.Equal([-1L, FeatureSpec.SequenceLength, FeatureSpec.TokenFieldCount], manifest.Inputs[0].Shape);
+        Assert.Equal([-1L, FeatureSpec.AggregateCount], manifest.Inputs[2].Shape);
+        Assert.Contains("fraud", manifest.AlertThresholds.Keys);
+
+        var file = new FileInfo(ModelsPath("model.onnx"));
+        Assert.InRange(file.Length, 1, 10 * 1024 * 1024);
+        using var scorer = new OnnxScorer(file.FullName, new OnnxScorerOptions { Device = ScoringDevice.Cpu });
+        Assert.Equal(manifest.ModelVersion, scorer.ModelVersion);
+        Assert.Equal(manifest.EmbeddingSize, scorer.EmbeddingSize);
+    }
+
+    [Fact]
+    public void Segments_HaveOneCentroidPerSegmentOfTheEmbeddingSize()
+    {
+        var manifest = ModelManifest.Read(ModelsPath("model.manifest.json"));
+        var segments = SegmentCentroids.Load(ModelsPath(SegmentCentroids.FileName));
+
+        Assert.Equal(8, segments.Count);
+        Assert.Equal(manifest.EmbeddingSize, segments.Dimension);
+        Assert.Equal(segments.Count, segments.Names.Distinct().Count());
+    }
+}

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using StreamScoring.Core.Import;
+using StreamScoring.Inference.Replay;
 using StreamScoring.Inference;
 using StreamScoring.Training.Commands;
 using StreamScoring.Training.Pipeline;
@@ -61,7 +62,7 @@ scoreFile.Options.Add(format);
 scoreFile.Options.Add(output);
 scoreFile.Options.Add(model);
 scoreFile.Options.Add(segments);
-scoreFile.SetAction(parse => Guard(() => ScoreFileCommand.Run(parse.GetValue(input)!, parse.GetValue(format), parse.GetValue(output)!, parse.GetValue(model)!, parse.GetValue(segments), Console.Error)));
+scoreFile.SetAction(parse => Guard(() => FileScorer.Run(parse.GetValue(input)!, parse.GetValue(format), parse.GetValue(output)!, parse.GetValue(model)!, parse.GetValue(segments), Console.Error)));
 
 var root = new RootCommand("StreamScoring model tool: train, evaluate and score files.") { train, evaluate, scoreFile };
 return root.Parse(args).Invoke();

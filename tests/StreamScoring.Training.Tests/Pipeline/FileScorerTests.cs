@@ -1,16 +1,16 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using StreamScoring.Core.Import;
+using StreamScoring.Inference.Replay;
 using StreamScoring.Inference;
 using StreamScoring.Simulator;
-using StreamScoring.Training.Commands;
 using StreamScoring.Training.Tests.Model;
 using StreamScoring.Training.Tests.Onnx;
 
 namespace StreamScoring.Training.Tests.Pipeline;
 
 [Collection(TorchTests.Name)]
-public sealed class ScoreFileCommandTests(ExportedModelFixture model) : IClassFixture<ExportedModelFixture>, IDisposable
+public sealed class FileScorerTests(ExportedModelFixture model) : IClassFixture<ExportedModelFixture>, IDisposable
 {
     private static readonly string[] Heads = ["fraud", "churn", "conversion"];
 
@@ -28,7 +28,7 @@ public sealed class ScoreFileCommandTests(ExportedModelFixture model) : IClassFi
         var output = Path.Combine(_dir, $"out-{Guid.NewGuid():N}.jsonl");
         File.WriteAllLines(input, inputLines);
         using var log = new StringWriter();
-        var exit = ScoreFileCommand.Run(input, format, output, model.ModelPath, segments, log);
+        var exit = FileScorer.Run(input, format, output, model.ModelPath, segments, log);
         var lines = exit == 0 ? File.ReadAllLines(output).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList() : [];
         return (exit, lines, log.ToString());
     }
@@ -137,7 +137,7 @@ public sealed class ScoreFileCommandTests(ExportedModelFixture model) : IClassFi
     public void Run_MissingInput_ExitsWithError()
     {
         using var log = new StringWriter();
-        Assert.Equal(2, ScoreFileCommand.Run(Path.Combine(_dir, "nope.jsonl"), EventFileFormat.Jsonl, Path.Combine(_dir, "o.jsonl"), model.ModelPath, null, log));
+        Assert.Equal(2, FileScorer.Run(Path.Combine(_dir, "nope.jsonl"), EventFileFormat.Jsonl, Path.Combine(_dir, "o.jsonl"), model.ModelPath, null, log));
         Assert.Contains("does not exist", log.ToString(), StringComparison.Ordinal);
     }
 
@@ -149,6 +149,6 @@ public sealed class ScoreFileCommandTests(ExportedModelFixture model) : IClassFi
         var broken = Path.Combine(_dir, "broken.onnx");
         File.WriteAllBytes(broken, [1, 2, 3, 4]);
         using var log = new StringWriter();
-        Assert.Throws<ModelLoadException>(() => ScoreFileCommand.Run(input, EventFileFormat.Jsonl, Path.Combine(_dir, "o.jsonl"), broken, null, log));
+        Assert.Throws<ModelLoadException>(() => FileScorer.Run(input, EventFileFormat.Jsonl, Path.Combine(_dir, "o.jsonl"), broken, null, log));
     }
 }

@@ -2,15 +2,14 @@ using System.Text.Json;
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
 using StreamScoring.Core.Import;
-using StreamScoring.Inference;
 
-namespace StreamScoring.Training.Commands;
+namespace StreamScoring.Inference.Replay;
 
 /// <summary>
-/// <c>score-file</c>: replays a file in timestamp order through the in-memory window state and the
+/// The <c>score-file</c> command (in the model tool and the worker): replays a file in timestamp order through the in-memory window state and the
 /// ONNX model, writing one JSON line per valid input event with the scores after that event.
 /// </summary>
-public static class ScoreFileCommand
+public static class FileScorer
 {
     private const int BatchSize = 256;
 

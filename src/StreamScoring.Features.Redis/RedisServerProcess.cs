@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace StreamScoring.Features.Redis;
+
+/// <summary>
+/// A private <c>redis-server</c> on a free loopback port with its own data directory, for the demo
+/// and the integration tests. Persistence is off; the process and directory go on dispose.
+/// </summary>
+public sealed class RedisServerProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly string _directory;
+
+    private RedisServerProcess(Process process, string directory, int port)
+    {
+        _process = process;
+        _directory = directory;
+        Port = port;
+    }
+
+    /// <summary>The loopback port the server listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>A StackExchange.Redis connection string for this server.</summary>
+    public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
+
+    /// <summary>True while the server process runs.</summary>
+    public bool IsRunning => !_process.HasExited;
+
+    /// <summary>Finds <c>redis-server</c> on PATH; null when it is not installed.</summary>
+    public static string? FindExecutable() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, "redis-server"))
+            .FirstOrDefault(File.Exists);
+
+    /// <summary>Starts a server and waits until it accepts connections.</summary>
+    /// <exception cref="InvalidOperationException">redis-server is missing or did not start.</exception>
+    public static RedisServerProcess Start(TimeSpan? timeout = null)
+    {
+        var executable = FindExecutable()
+            ?? throw new InvalidOperationException("redis-server is not on PATH (Debian: apt-get install -y redis-server)");
+        var port = FreePort();
+        var directory = Directory.CreateTempSubdirectory("streamscoring-redis-").FullName;
+        var info = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory, "--protected-mode", "yes" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start redis-server");
+        process.OutputDataReceived += static (_, _) => { };
+        process.ErrorDataReceived += static (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new RedisServerProcess(process, directory, port);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                server.Dispose();
+                throw new InvalidOperationException($"redis-server exited at start with code {process.ExitCode}");
+            }
+
+            if (Answers(port))
+            {
+                return server;
+            }
+
+            Thread.Sleep(20);
+        }
+
+        server.Dispose();
+        throw new InvalidOperationException($"redis-server did not answer on port {port} within the timeout");
+    }
+
+    /// <summary>Stops the server and deletes its directory.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a temp directory.
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool Answers(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            using var stream = client.GetStream();
+            stream.Write("PING\r\n"u8);
+            var buffer = new byte[16];
+            stream.ReadTimeout = 500;
+            var read = stream.Read(buffer);
+            return read >= 5 && buffer.AsSpan(0, 5).SequenceEqual("+PONG"u8);
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}

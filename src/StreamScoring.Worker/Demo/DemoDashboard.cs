@@ -1,0 +1,59 @@
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace StreamScoring.Worker.Demo;
+
+/// <summary>The demo's live console view, rendered from in-process metrics once a second.</summary>
+internal sealed class DemoDashboard(MetricsCollector metrics, DemoTraffic traffic)
+{
+    private double _lastConsumed;
+    private double _lastScores;
+    private double _lastProduced;
+    private DateTimeOffset _lastAt = DateTimeOffset.MinValue;
+
+    /// <summary>One frame: rates since the previous frame, totals, latency percentiles, alerts, dead letters, segments, lag.</summary>
+    public IRenderable Render(DateTimeOffset now, TimeSpan elapsed)
+    {
+        metrics.RecordObservables();
+        var consumed = metrics.Total(DemoMetrics.EventsConsumed);
+        var scores = metrics.Total(DemoMetrics.Scores);
+        var produced = traffic.Produced;
+        var seconds = _lastAt == DateTimeOffset.MinValue ? Math.Max(elapsed.TotalSeconds, 1e-3) : Math.Max((now - _lastAt).TotalSeconds, 1e-3);
+        var eventsPerSecond = (consumed - _lastConsumed) / seconds;
+        var scoresPerSecond = (scores - _lastScores) / seconds;
+        var producedPerSecond = (produced - _lastProduced) / seconds;
+        (_lastConsumed, _lastScores, _lastProduced, _lastAt) = (consumed, scores, produced, now);
+
+        var main = new Table().Border(TableBorder.Rounded).Title($"StreamScoring demo - {elapsed:mm\\:ss}");
+        main.AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
+        main.AddRow("produced / s", F(producedPerSecond));
+        main.AddRow("consumed / s", F(eventsPerSecond));
+        main.AddRow("scores / s", F(scoresPerSecond));
+        main.AddRow("end-to-end p50 / p99 (ms)", $"{F(metrics.Quantile(DemoMetrics.EndToEnd, 0.50) * 1000, "F1")} / {F(metrics.Quantile(DemoMetrics.EndToEnd, 0.99) * 1000, "F1")}");
+        main.AddRow("events produced / consumed", $"{produced:N0} / {consumed:N0}");
+        main.AddRow("feature updates / duplicates", $"{metrics.Total(DemoMetrics.FeatureUpdates):N0} / {metrics.Total(DemoMetrics.Duplicates):N0}");
+        main.AddRow("consumer lag (messages)", F(metrics.Total(DemoMetrics.ConsumerLag)));
+
+        return new Rows(
+            main,
+            Breakdown("alerts by head", metrics.ByTag(DemoMetrics.Alerts)),
+            Breakdown("dead letters by reason", metrics.ByTag(DemoMetrics.DeadLettered)),
+            Breakdown("segment mix (scores)", metrics.ByTag(DemoMetrics.Scores)));
+    }
+
+    private static Table Breakdown(string title, IReadOnlyDictionary<string, double> values)
+    {
+        var table = new Table().Border(TableBorder.Simple).Title(title);
+        table.AddColumn("name").AddColumn(new TableColumn("count").RightAligned());
+        foreach (var (name, count) in values.OrderByDescending(kv => kv.Value))
+        {
+            table.AddRow(Markup.Escape(name.Length == 0 ? "-" : name), count.ToString("N0", CultureInfo.InvariantCulture));
+        }
+
+        return table;
+    }
+
+    private static string F(double value, string format = "N0") =>
+        double.IsNaN(value) ? "-" : value.ToString(format, CultureInfo.InvariantCulture);
+}

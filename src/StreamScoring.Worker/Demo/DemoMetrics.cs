@@ -1,0 +1,14 @@
+namespace StreamScoring.Worker.Demo;
+
+/// <summary>Instrument names the demo reads (see Telemetry/StreamScoringTelemetry).</summary>
+internal static class DemoMetrics
+{
+    public const string EventsConsumed = "streamscoring.events_consumed";
+    public const string DeadLettered = "streamscoring.events_dead_lettered";
+    public const string FeatureUpdates = "streamscoring.feature_updates";
+    public const string Duplicates = "streamscoring.duplicates_skipped";
+    public const string Scores = "streamscoring.scores";
+    public const string Alerts = "streamscoring.alerts";
+    public const string EndToEnd = "streamscoring.end_to_end_latency";
+    public const string ConsumerLag = "streamscoring.consumer_lag";
+}

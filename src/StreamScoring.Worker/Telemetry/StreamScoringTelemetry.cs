@@ -43,6 +43,8 @@ public sealed class StreamScoringTelemetry : IDisposable
 
     private readonly Meter _meter;
     private Func<IEnumerable<Measurement<long>>>? _consumerLag;
+    private Func<long>? _batcherReceived;
+    private Func<long>? _batcherProcessed;
     private string? _modelVersion;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/> (disposed with the factory).</summary>
@@ -70,6 +72,8 @@ public sealed class StreamScoringTelemetry : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         EndToEndLatency = meter.CreateHistogram("streamscoring.end_to_end_latency", "s", "From the event's timestamp to its score being published.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        meter.CreateObservableCounter("streamscoring.batcher_items_received", () => Observe(Volatile.Read(ref _batcherReceived)), "{user}", "Users handed to the micro-batcher.");
+        meter.CreateObservableCounter("streamscoring.batcher_items_processed", () => Observe(Volatile.Read(ref _batcherProcessed)), "{user}", "Users the micro-batcher emitted in batches (received - processed = queued; nothing is dropped).");
         meter.CreateObservableGauge("streamscoring.consumer_lag", ObserveConsumerLag, "{message}", "Messages behind the partition's high watermark, by topic and partition.");
         meter.CreateObservableGauge("streamscoring.model_info", ObserveModelInfo, null, "1 for the model version being served (tag model_version).");
     }
@@ -139,6 +143,19 @@ public sealed class StreamScoringTelemetry : IDisposable
     /// </summary>
     public void SetConsumerLagSource(Func<IEnumerable<Measurement<long>>>? source) => Volatile.Write(ref _consumerLag, source);
 
+    /// <summary>
+    /// Sets the sources of <c>streamscoring.batcher_items_received</c> and <c>_processed</c>, e.g. a
+    /// <see cref="Pipeline.MicroBatcher{T}"/>'s <c>Received</c> and <c>Processed</c>. The batcher never drops (its
+    /// producers wait), so there is no dropped counter: the difference is the queue.
+    /// </summary>
+    public void SetBatcherSource(Func<long> received, Func<long> processed)
+    {
+        ArgumentNullException.ThrowIfNull(received);
+        ArgumentNullException.ThrowIfNull(processed);
+        Volatile.Write(ref _batcherReceived, received);
+        Volatile.Write(ref _batcherProcessed, processed);
+    }
+
     /// <summary>A consumer-lag measurement with the tags the gauge expects.</summary>
     public static Measurement<long> ConsumerLag(string topic, int partition, long lag) =>
         new(lag, new KeyValuePair<string, object?>(TopicTag, topic), new KeyValuePair<string, object?>(PartitionTag, partition));
@@ -151,6 +168,9 @@ public sealed class StreamScoringTelemetry : IDisposable
 
     private IEnumerable<Measurement<long>> ObserveConsumerLag() =>
         Volatile.Read(ref _consumerLag) is { } source ? source() : [];
+
+    private static IEnumerable<Measurement<long>> Observe(Func<long>? source) =>
+        source is null ? [] : [new Measurement<long>(source())];
 
     private IEnumerable<Measurement<int>> ObserveModelInfo() =>
         ModelVersion is { } version ? [new Measurement<int>(1, new KeyValuePair<string, object?>(ModelVersionTag, version))] : [];

@@ -41,7 +41,8 @@ public sealed class StreamScoringTelemetryTests : IDisposable
         Assert.Equal(StreamScoringTelemetry.MeterName, _sut.Meter.Name);
         Assert.Equal(
             [
-                "streamscoring.alerts", "streamscoring.batch_size", "streamscoring.consumer_lag",
+                "streamscoring.alerts", "streamscoring.batch_size", "streamscoring.batcher_items_processed",
+                "streamscoring.batcher_items_received", "streamscoring.consumer_lag",
                 "streamscoring.duplicates_skipped", "streamscoring.end_to_end_latency", "streamscoring.events_consumed",
                 "streamscoring.events_dead_lettered", "streamscoring.feature_updates", "streamscoring.inference_latency",
                 "streamscoring.model_info", "streamscoring.model_reload_failures", "streamscoring.model_reloads",
@@ -81,7 +82,11 @@ public sealed class StreamScoringTelemetryTests : IDisposable
         _sut.SetConsumerLagSource(() =>
             [StreamScoringTelemetry.ConsumerLag("clickstream", 0, 5), StreamScoringTelemetry.ConsumerLag("clickstream", 1, 7)]);
         _sut.ModelVersion = "v2";
+        _sut.SetBatcherSource(() => 10, () => 8);
         _listener.RecordObservableInstruments();
+
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.batcher_items_received" && m.Value == 10);
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.batcher_items_processed" && m.Value == 8);
 
         var lag = _measurements.Where(m => m.Name == "streamscoring.consumer_lag").ToList();
         Assert.Equal(2, lag.Count);

@@ -1,0 +1,126 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace StreamScoring.Worker.Messages;
+
+/// <summary>
+/// Writes <see cref="ScoreMessage"/> and <see cref="AlertMessage"/> as UTF-8 JSON into one reused buffer
+/// (no allocation per message in the steady state). The returned memory is valid until the next write: hand it
+/// to the Kafka producer (which copies it) before writing the next message. Not thread-safe: one per producer loop.
+/// </summary>
+public sealed class ScoringMessageWriter : IDisposable
+{
+    private static readonly JsonEncodedText UserId = JsonEncodedText.Encode("user_id");
+    private static readonly JsonEncodedText Scores = JsonEncodedText.Encode("scores");
+    private static readonly JsonEncodedText Fraud = JsonEncodedText.Encode("fraud");
+    private static readonly JsonEncodedText Churn = JsonEncodedText.Encode("churn");
+    private static readonly JsonEncodedText Conversion = JsonEncodedText.Encode("conversion");
+    private static readonly JsonEncodedText Segment = JsonEncodedText.Encode("segment");
+    private static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
+    private static readonly JsonEncodedText Name = JsonEncodedText.Encode("name");
+    private static readonly JsonEncodedText ModelVersion = JsonEncodedText.Encode("model_version");
+    private static readonly JsonEncodedText EventTime = JsonEncodedText.Encode("event_time");
+    private static readonly JsonEncodedText ScoredTime = JsonEncodedText.Encode("scored_time");
+    private static readonly JsonEncodedText Drivers = JsonEncodedText.Encode("drivers");
+    private static readonly JsonEncodedText Events1h = JsonEncodedText.Encode("events_1h");
+    private static readonly JsonEncodedText Events24h = JsonEncodedText.Encode("events_24h");
+    private static readonly JsonEncodedText Spend24h = JsonEncodedText.Encode("spend_24h");
+    private static readonly JsonEncodedText DistinctDevices24h = JsonEncodedText.Encode("distinct_devices_24h");
+    private static readonly JsonEncodedText DistinctCountries24h = JsonEncodedText.Encode("distinct_countries_24h");
+    private static readonly JsonEncodedText PaymentFailures1h = JsonEncodedText.Encode("payment_failures_1h");
+    private static readonly JsonEncodedText Head = JsonEncodedText.Encode("head");
+    private static readonly JsonEncodedText Score = JsonEncodedText.Encode("score");
+    private static readonly JsonEncodedText Threshold = JsonEncodedText.Encode("threshold");
+
+    private readonly ArrayBufferWriter<byte> _buffer = new(512);
+    private readonly Utf8JsonWriter _json;
+
+    /// <summary>Creates a writer with its own buffer.</summary>
+    public ScoringMessageWriter() => _json = new Utf8JsonWriter(_buffer);
+
+    /// <summary>Writes a score message; the bytes are valid until the next write.</summary>
+    public ReadOnlyMemory<byte> Write(in ScoreMessage message)
+    {
+        Begin();
+        _json.WriteString(UserId, message.UserId);
+        _json.WriteStartObject(Scores);
+        WriteScore(Fraud, message.Scores.Fraud);
+        WriteScore(Churn, message.Scores.Churn);
+        WriteScore(Conversion, message.Scores.Conversion);
+        _json.WriteEndObject();
+        WriteSegment(message.Segment);
+        _json.WriteString(ModelVersion, message.ModelVersion);
+        _json.WriteString(EventTime, message.EventTime.ToUniversalTime());
+        _json.WriteString(ScoredTime, message.ScoredTime.ToUniversalTime());
+        var d = message.Drivers;
+        _json.WriteStartObject(Drivers);
+        _json.WriteNumber(Events1h, d.Events1h);
+        _json.WriteNumber(Events24h, d.Events24h);
+        _json.WriteNumber(Spend24h, d.Spend24h);
+        _json.WriteNumber(DistinctDevices24h, d.DistinctDevices24h);
+        _json.WriteNumber(DistinctCountries24h, d.DistinctCountries24h);
+        _json.WriteNumber(PaymentFailures1h, d.PaymentFailures1h);
+        _json.WriteEndObject();
+        return End();
+    }
+
+    /// <summary>Writes an alert message; the bytes are valid until the next write.</summary>
+    public ReadOnlyMemory<byte> Write(in AlertMessage message)
+    {
+        Begin();
+        _json.WriteString(UserId, message.UserId);
+        _json.WriteString(Head, message.Head);
+        WriteScore(Score, message.Score);
+        WriteScore(Threshold, message.Threshold);
+        _json.WriteString(ModelVersion, message.ModelVersion);
+        _json.WriteString(EventTime, message.EventTime.ToUniversalTime());
+        _json.WriteString(ScoredTime, message.ScoredTime.ToUniversalTime());
+        WriteSegment(message.Segment);
+        return End();
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _json.Dispose();
+
+    private void Begin()
+    {
+        _buffer.ResetWrittenCount();
+        _json.Reset(_buffer);
+        _json.WriteStartObject();
+    }
+
+    private ReadOnlyMemory<byte> End()
+    {
+        _json.WriteEndObject();
+        _json.Flush();
+        return _buffer.WrittenMemory;
+    }
+
+    // JSON has no NaN; a non-finite score (a broken model) is written as null rather than failing the batch.
+    private void WriteScore(JsonEncodedText name, float value)
+    {
+        if (float.IsFinite(value))
+        {
+            _json.WriteNumber(name, value);
+        }
+        else
+        {
+            _json.WriteNull(name);
+        }
+    }
+
+    private void WriteSegment(SegmentRef? segment)
+    {
+        if (segment is { } s)
+        {
+            _json.WriteStartObject(Segment);
+            _json.WriteNumber(Id, s.Id);
+            _json.WriteString(Name, s.Name);
+            _json.WriteEndObject();
+        }
+        else
+        {
+            _json.WriteNull(Segment);
+        }
+    }
+}

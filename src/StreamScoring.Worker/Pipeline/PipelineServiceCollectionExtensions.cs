@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using StreamScoring.Worker.Telemetry;
+
+namespace StreamScoring.Worker.Pipeline;
+
+/// <summary>Registers the scoring pipeline's pure pieces.</summary>
+public static class PipelineServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <see cref="ScoringOptions"/> from <c>Scoring</c> and <see cref="InferenceOptions"/> from
+    /// <c>Inference</c> (validated at start: a bad value stops the host with a message naming the key), and
+    /// registers <see cref="TimeProvider.System"/> (unless one is registered), <see cref="StreamScoringTelemetry"/>,
+    /// <see cref="ScoreDebouncer"/>, <see cref="AlertDecider"/> and <see cref="ModelHost"/> as singletons, the
+    /// host also as a hosted service so a model that cannot be served stops the worker at start.
+    /// </summary>
+    public static IServiceCollection AddScoringPipeline(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddOptions<ScoringOptions>().BindConfiguration(ScoringDefaults.ScoringSection).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScoringOptions>, ScoringOptionsValidator>());
+        services.AddOptions<InferenceOptions>().BindConfiguration(ScoringDefaults.InferenceSection).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<StreamScoringTelemetry>();
+        services.TryAddSingleton<ScoreDebouncer>();
+        services.TryAddSingleton<AlertDecider>();
+        services.TryAddSingleton<ModelHost>();
+        services.AddHostedService(static sp => sp.GetRequiredService<ModelHost>());
+        return services;
+    }
+}

@@ -1,0 +1,177 @@
+using System.Diagnostics.Metrics;
+
+namespace StreamScoring.Worker.Telemetry;
+
+/// <summary>
+/// The worker's instruments, on one <see cref="Meter"/> named <see cref="MeterName"/>. Instrument names are
+/// <c>streamscoring.*</c> in snake_case with base units; the Prometheus exporter turns them into
+/// <c>streamscoring_events_consumed_total</c>, <c>streamscoring_end_to_end_latency_seconds</c> and so on
+/// (dots become underscores, counters gain <c>_total</c>, the unit <c>s</c> becomes <c>_seconds</c>).
+/// </summary>
+/// <remarks>
+/// Tags carry only bounded values (head names, error codes, Kafka topic and partition, model version),
+/// never a user id: one series per user would overwhelm Prometheus.
+/// </remarks>
+public sealed class StreamScoringTelemetry : IDisposable
+{
+    /// <summary>Name of the meter (to pass to <c>AddMeter</c>).</summary>
+    public const string MeterName = "StreamScoring";
+
+    /// <summary>Tag of <see cref="EventsDeadLettered"/>: the event error code.</summary>
+    public const string ReasonTag = "reason";
+
+    /// <summary>Tag of <see cref="Alerts"/>: the model head.</summary>
+    public const string HeadTag = "head";
+
+    /// <summary>Tag of <see cref="RedisLatency"/>: the operation (e.g. <c>apply</c>, <c>read</c>, <c>cooldown</c>).</summary>
+    public const string OperationTag = "operation";
+
+    /// <summary>Tag of the consumer-lag gauge: the Kafka topic.</summary>
+    public const string TopicTag = "topic";
+
+    /// <summary>Tag of the consumer-lag gauge: the Kafka partition.</summary>
+    public const string PartitionTag = "partition";
+
+    /// <summary>Tag of the model-info gauge: the model version.</summary>
+    public const string ModelVersionTag = "model_version";
+
+    // Seconds: from 100 µs (one small CPU batch) to 10 s (a stalled pipeline).
+    private static readonly IReadOnlyList<double> LatencyBuckets =
+        [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    private static readonly IReadOnlyList<int> BatchSizeBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
+
+    private readonly Meter _meter;
+    private Func<IEnumerable<Measurement<long>>>? _consumerLag;
+    private Func<long>? _batcherReceived;
+    private Func<long>? _batcherProcessed;
+    private string? _modelVersion;
+
+    /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/> (disposed with the factory).</summary>
+    public StreamScoringTelemetry(IMeterFactory meterFactory)
+        : this((meterFactory ?? throw new ArgumentNullException(nameof(meterFactory))).Create(MeterName))
+    {
+    }
+
+    private StreamScoringTelemetry(Meter meter)
+    {
+        _meter = meter;
+        EventsConsumed = meter.CreateCounter<long>("streamscoring.events_consumed", "{event}", "Events read from Kafka.");
+        EventsDeadLettered = meter.CreateCounter<long>("streamscoring.events_dead_lettered", "{event}", "Events sent to the dead-letter topic, by error code (tag reason).");
+        FeatureUpdates = meter.CreateCounter<long>("streamscoring.feature_updates", "{event}", "Events applied to the feature store.");
+        DuplicatesSkipped = meter.CreateCounter<long>("streamscoring.duplicates_skipped", "{event}", "Redelivered events the feature store skipped by event id.");
+        Scores = meter.CreateCounter<long>("streamscoring.scores", "{user}", "Users scored (one per published score message).");
+        Alerts = meter.CreateCounter<long>("streamscoring.alerts", "{alert}", "Alerts published, by head.");
+        ModelReloads = meter.CreateCounter<long>("streamscoring.model_reloads", "{reload}", "Model versions swapped in while running.");
+        ModelReloadFailures = meter.CreateCounter<long>("streamscoring.model_reload_failures", "{reload}", "New model files that could not be loaded (the old model stays).");
+        BatchSize = meter.CreateHistogram("streamscoring.batch_size", "{user}", "Users per model call.",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchSizeBuckets });
+        InferenceLatency = meter.CreateHistogram("streamscoring.inference_latency", "s", "Duration of one model call.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        RedisLatency = meter.CreateHistogram("streamscoring.redis_latency", "s", "Duration of one Redis round trip, by operation.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        EndToEndLatency = meter.CreateHistogram("streamscoring.end_to_end_latency", "s", "From the event's timestamp to its score being published.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        meter.CreateObservableCounter("streamscoring.batcher_items_received", () => Observe(Volatile.Read(ref _batcherReceived)), "{user}", "Users handed to the micro-batcher.");
+        meter.CreateObservableCounter("streamscoring.batcher_items_processed", () => Observe(Volatile.Read(ref _batcherProcessed)), "{user}", "Users the micro-batcher emitted in batches (received - processed = queued; nothing is dropped).");
+        meter.CreateObservableGauge("streamscoring.consumer_lag", ObserveConsumerLag, "{message}", "Messages behind the partition's high watermark, by topic and partition.");
+        meter.CreateObservableGauge("streamscoring.model_info", ObserveModelInfo, null, "1 for the model version being served (tag model_version).");
+    }
+
+    /// <summary>The meter holding every instrument.</summary>
+    public Meter Meter => _meter;
+
+    /// <summary><c>streamscoring.events_consumed</c>: events read from Kafka.</summary>
+    public Counter<long> EventsConsumed { get; }
+
+    /// <summary><c>streamscoring.events_dead_lettered</c> (tag <c>reason</c>): use <see cref="EventDeadLettered"/>.</summary>
+    public Counter<long> EventsDeadLettered { get; }
+
+    /// <summary><c>streamscoring.feature_updates</c>: events applied to the feature store.</summary>
+    public Counter<long> FeatureUpdates { get; }
+
+    /// <summary><c>streamscoring.duplicates_skipped</c>: redelivered events skipped.</summary>
+    public Counter<long> DuplicatesSkipped { get; }
+
+    /// <summary><c>streamscoring.scores</c>: users scored.</summary>
+    public Counter<long> Scores { get; }
+
+    /// <summary><c>streamscoring.alerts</c> (tag <c>head</c>): use <see cref="AlertPublished"/>.</summary>
+    public Counter<long> Alerts { get; }
+
+    /// <summary><c>streamscoring.model_reloads</c>: successful hot reloads.</summary>
+    public Counter<long> ModelReloads { get; }
+
+    /// <summary><c>streamscoring.model_reload_failures</c>: failed hot reloads.</summary>
+    public Counter<long> ModelReloadFailures { get; }
+
+    /// <summary><c>streamscoring.batch_size</c>: users per model call.</summary>
+    public Histogram<int> BatchSize { get; }
+
+    /// <summary><c>streamscoring.inference_latency</c> (seconds): one model call.</summary>
+    public Histogram<double> InferenceLatency { get; }
+
+    /// <summary><c>streamscoring.redis_latency</c> (seconds, tag <c>operation</c>): use <see cref="RecordRedisLatency"/>.</summary>
+    public Histogram<double> RedisLatency { get; }
+
+    /// <summary><c>streamscoring.end_to_end_latency</c> (seconds): event time to score published.</summary>
+    public Histogram<double> EndToEndLatency { get; }
+
+    /// <summary>The model version reported by <c>streamscoring.model_info</c>; null reports nothing.</summary>
+    public string? ModelVersion
+    {
+        get => Volatile.Read(ref _modelVersion);
+        set => Volatile.Write(ref _modelVersion, value);
+    }
+
+    /// <summary>Counts a dead-lettered event with its error code (e.g. <c>EventError.Code()</c>).</summary>
+    public void EventDeadLettered(string reason) =>
+        EventsDeadLettered.Add(1, new KeyValuePair<string, object?>(ReasonTag, reason));
+
+    /// <summary>Counts a published alert of <paramref name="head"/>.</summary>
+    public void AlertPublished(string head) =>
+        Alerts.Add(1, new KeyValuePair<string, object?>(HeadTag, head));
+
+    /// <summary>Records one Redis round trip of <paramref name="operation"/>.</summary>
+    public void RecordRedisLatency(TimeSpan elapsed, string operation) =>
+        RedisLatency.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>(OperationTag, operation));
+
+    /// <summary>
+    /// Sets the source of <c>streamscoring.consumer_lag</c>: called at each collection, it returns one
+    /// measurement per assigned partition, tagged <see cref="TopicTag"/> and <see cref="PartitionTag"/>
+    /// (see <see cref="ConsumerLag"/>). Null stops reporting.
+    /// </summary>
+    public void SetConsumerLagSource(Func<IEnumerable<Measurement<long>>>? source) => Volatile.Write(ref _consumerLag, source);
+
+    /// <summary>
+    /// Sets the sources of <c>streamscoring.batcher_items_received</c> and <c>_processed</c>, e.g. a
+    /// <see cref="Pipeline.MicroBatcher{T}"/>'s <c>Received</c> and <c>Processed</c>. The batcher never drops (its
+    /// producers wait), so there is no dropped counter: the difference is the queue.
+    /// </summary>
+    public void SetBatcherSource(Func<long> received, Func<long> processed)
+    {
+        ArgumentNullException.ThrowIfNull(received);
+        ArgumentNullException.ThrowIfNull(processed);
+        Volatile.Write(ref _batcherReceived, received);
+        Volatile.Write(ref _batcherProcessed, processed);
+    }
+
+    /// <summary>A consumer-lag measurement with the tags the gauge expects.</summary>
+    public static Measurement<long> ConsumerLag(string topic, int partition, long lag) =>
+        new(lag, new KeyValuePair<string, object?>(TopicTag, topic), new KeyValuePair<string, object?>(PartitionTag, partition));
+
+    /// <inheritdoc/>
+    public void Dispose() => _meter.Dispose();
+
+    /// <summary>Creates telemetry on a meter of its own, outside dependency injection (tests, tools).</summary>
+    internal static StreamScoringTelemetry CreateStandalone() => new(new Meter(MeterName));
+
+    private IEnumerable<Measurement<long>> ObserveConsumerLag() =>
+        Volatile.Read(ref _consumerLag) is { } source ? source() : [];
+
+    private static IEnumerable<Measurement<long>> Observe(Func<long>? source) =>
+        source is null ? [] : [new Measurement<long>(source())];
+
+    private IEnumerable<Measurement<int>> ObserveModelInfo() =>
+        ModelVersion is { } version ? [new Measurement<int>(1, new KeyValuePair<string, object?>(ModelVersionTag, version))] : [];
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using StreamScoring.Core.Features;
+using StreamScoring.Worker.Messages;
+
+namespace StreamScoring.Worker.Tests.Messages;
+
+public sealed class ScoringMessageWriterTests : IDisposable
+{
+    private static readonly DateTimeOffset EventTime = new(2026, 11, 28, 22, 0, 0, TimeSpan.FromHours(1));
+    private static readonly DateTimeOffset ScoredTime = new(2026, 11, 28, 21, 0, 0, 12, TimeSpan.Zero);
+
+    private readonly ScoringMessageWriter _sut = new();
+
+    public void Dispose() => _sut.Dispose();
+
+    private static ScoreMessage SampleScore(SegmentRef? segment) => new()
+    {
+        UserId = "u-42 \"quoted\"",
+        Scores = new HeadScores(0.0125f, 0.5f, 0.987654f),
+        Segment = segment,
+        ModelVersion = "20261128-s7",
+        EventTime = EventTime,
+        ScoredTime = ScoredTime,
+        Drivers = new ScoreDrivers(12, 40, 59.99, 2, 1, 3),
+    };
+
+    [Fact]
+    public void WriteScore_SnakeCaseJson_RoundTrips()
+    {
+        var message = SampleScore(new SegmentRef(3, "bargain hunters"));
+
+        var json = _sut.Write(message);
+
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        Assert.Equal(
+            ["user_id", "scores", "segment", "model_version", "event_time", "scored_time", "drivers"],
+            root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["fraud", "churn", "conversion"], root.GetProperty("scores").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(
+            ["events_1h", "events_24h", "spend_24h", "distinct_devices_24h", "distinct_countries_24h", "payment_failures_1h"],
+            root.GetProperty("drivers").EnumerateObject().Select(p => p.Name));
+        Assert.Equal("bargain hunters", root.GetProperty("segment").GetProperty("name").GetString());
+        Assert.Equal("2026-11-28T21:00:00+00:00", root.GetProperty("event_time").GetString()); // UTC
+        Assert.Equal(message, JsonSerializer.Deserialize(json.Span, MessageJsonContext.Default.ScoreMessage));
+    }
+
+    [Fact]
+    public void WriteScore_NoSegments_WritesNull_AndReusesTheBuffer()
+    {
+        var first = _sut.Write(SampleScore(new SegmentRef(1, "a"))).ToArray();
+        var json = _sut.Write(SampleScore(null));
+
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("segment").ValueKind);
+        Assert.Null(JsonSerializer.Deserialize(json.Span, MessageJsonContext.Default.ScoreMessage).Segment);
+        Assert.NotEqual(first.Length, json.Length);
+    }
+
+    [Fact]
+    public void WriteAlert_SnakeCaseJson_RoundTrips()
+    {
+        var message = new AlertMessage
+        {
+            UserId = "u7",
+            Head = "fraud",
+            Score = 0.93f,
+            Threshold = 0.014675482f,
+            ModelVersion = "20261128-s7",
+            EventTime = EventTime,
+            ScoredTime = ScoredTime,
+            Segment = new SegmentRef(0, "new users"),
+        };
+
+        var json = _sut.Write(message);
+
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal(
+            ["user_id", "head", "score", "threshold", "model_version", "event_time", "scored_time", "segment"],
+            doc.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(message, JsonSerializer.Deserialize(json.Span, MessageJsonContext.Default.AlertMessage));
+        Assert.Equal("alerts.fraud", AlertMessage.TopicFor(FeatureSpec.FraudHead));
+        Assert.Equal("alerts.conversion", AlertMessage.TopicFor(FeatureSpec.ConversionHead));
+    }
+
+    [Fact]
+    public void ScoreDrivers_FromAggregates_InvertsTheNormalisation()
+    {
+        var aggregates = new float[FeatureSpec.AggregateCount];
+        var hour = Window("1h");
+        var day = Window("24h");
+        Set(aggregates, hour, WindowStat.Views, 7);
+        Set(aggregates, hour, WindowStat.Carts, 2);
+        Set(aggregates, hour, WindowStat.PaymentFailures, 3);
+        Set(aggregates, day, WindowStat.Views, 30);
+        Set(aggregates, day, WindowStat.Purchases, 4);
+        Set(aggregates, day, WindowStat.PaymentFailures, 3);
+        Set(aggregates, day, WindowStat.Spend, 123.45);
+        Set(aggregates, day, WindowStat.DistinctDevices, 2);
+        Set(aggregates, day, WindowStat.DistinctCountries, 1);
+
+        var drivers = ScoreDrivers.FromAggregates(aggregates);
+
+        Assert.Equal(new ScoreDrivers(12, 37, 123.45, 2, 1, 3), drivers);
+    }
+
+    [Fact]
+    public void HeadScores_FromRow_FollowsTheHeadOrder()
+    {
+        Assert.Equal(new HeadScores(0.1f, 0.2f, 0.3f), HeadScores.FromRow([0.1f, 0.2f, 0.3f]));
+        Assert.Throws<ArgumentException>(() => HeadScores.FromRow([0.1f]));
+    }
+
+    private static int Window(string name) => FeatureSpec.Windows.Select((w, i) => (w, i)).Single(x => x.w.Name == name).i;
+
+    private static void Set(float[] aggregates, int window, WindowStat stat, double raw)
+    {
+        var index = FeatureSpec.AggregateIndex(window, stat);
+        aggregates[index] = FeatureSpec.Aggregates[index].Normalise(raw);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using StreamScoring.Worker.Telemetry;
+
+namespace StreamScoring.Worker.Tests.Telemetry;
+
+public sealed class StreamScoringTelemetryTests : IDisposable
+{
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly StreamScoringTelemetry _sut;
+    private readonly MeterListener _listener = new();
+    private readonly Dictionary<string, Instrument> _instruments = [];
+    private readonly List<(string Name, double Value, Dictionary<string, object?> Tags)> _measurements = [];
+
+    public StreamScoringTelemetryTests()
+    {
+        _sut = new StreamScoringTelemetry(_services.GetRequiredService<IMeterFactory>());
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter == _sut.Meter)
+            {
+                _instruments[instrument.Name] = instrument;
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i, v, tags));
+        _listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Record(i, v, tags));
+        _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i, v, tags));
+        _listener.Start();
+    }
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _services.Dispose();
+    }
+
+    [Fact]
+    public void Meter_HasEveryInstrument_WithPrometheusFriendlyNamesAndBaseUnits()
+    {
+        Assert.Equal(StreamScoringTelemetry.MeterName, _sut.Meter.Name);
+        Assert.Equal(
+            [
+                "streamscoring.alerts", "streamscoring.batch_size", "streamscoring.batcher_items_processed",
+                "streamscoring.batcher_items_received", "streamscoring.consumer_lag",
+                "streamscoring.duplicates_skipped", "streamscoring.end_to_end_latency", "streamscoring.events_consumed",
+                "streamscoring.events_dead_lettered", "streamscoring.feature_updates", "streamscoring.inference_latency",
+                "streamscoring.model_info", "streamscoring.model_reload_failures", "streamscoring.model_reloads",
+                "streamscoring.redis_latency", "streamscoring.scores",
+            ],
+            _instruments.Keys.Order(StringComparer.Ordinal));
+        Assert.All(_instruments.Values, i => Assert.Matches("^streamscoring\\.[a-z_]+$", i.Name));
+        Assert.All(
+            ["streamscoring.inference_latency", "streamscoring.redis_latency", "streamscoring.end_to_end_latency"],
+            name => Assert.Equal("s", _instruments[name].Unit));
+        Assert.IsType<Counter<long>>(_instruments["streamscoring.events_consumed"]);
+        Assert.IsType<Histogram<double>>(_instruments["streamscoring.end_to_end_latency"]);
+        Assert.IsType<ObservableGauge<long>>(_instruments["streamscoring.consumer_lag"]);
+    }
+
+    [Fact]
+    public void Helpers_TagWithBoundedValuesOnly()
+    {
+        _sut.EventDeadLettered("invalid_json");
+        _sut.AlertPublished("fraud");
+        _sut.RecordRedisLatency(TimeSpan.FromMilliseconds(2), "read");
+        _sut.BatchSize.Record(17);
+
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.events_dead_lettered" && Equals(m.Tags["reason"], "invalid_json"));
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.alerts" && Equals(m.Tags["head"], "fraud"));
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.redis_latency" && m.Value == 0.002 && Equals(m.Tags["operation"], "read"));
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.batch_size" && m.Value == 17);
+        Assert.DoesNotContain(_measurements, m => m.Tags.Keys.Any(k => k.Contains("user", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void ObservableGauges_ReportConsumerLagPerPartition_AndTheModelVersion()
+    {
+        _listener.RecordObservableInstruments();
+        Assert.Empty(_measurements); // no source, no version yet
+
+        _sut.SetConsumerLagSource(() =>
+            [StreamScoringTelemetry.ConsumerLag("clickstream", 0, 5), StreamScoringTelemetry.ConsumerLag("clickstream", 1, 7)]);
+        _sut.ModelVersion = "v2";
+        _sut.SetBatcherSource(() => 10, () => 8);
+        _listener.RecordObservableInstruments();
+
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.batcher_items_received" && m.Value == 10);
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.batcher_items_processed" && m.Value == 8);
+
+        var lag = _measurements.Where(m => m.Name == "streamscoring.consumer_lag").ToList();
+        Assert.Equal(2, lag.Count);
+        Assert.Contains(lag, m => m.Value == 7 && Equals(m.Tags["partition"], 1) && Equals(m.Tags["topic"], "clickstream"));
+        var info = Assert.Single(_measurements, m => m.Name == "streamscoring.model_info");
+        Assert.Equal(1, info.Value);
+        Assert.Equal("v2", info.Tags["model_version"]);
+    }
+
+    private void Record<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        where T : struct
+    {
+        var copy = new Dictionary<string, object?>();
+        foreach (var tag in tags)
+        {
+            copy[tag.Key] = tag.Value;
+        }
+
+        lock (_measurements)
+        {
+            _measurements.Add((instrument.Name, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture), copy));
+        }
+    }
+}

@@ -37,6 +37,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(KafkaDefaults.PollTimeoutMs);
     private static readonly TimeSpan PausedPollTimeout = TimeSpan.FromMilliseconds(KafkaDefaults.PausedPollTimeoutMs);
+    private static readonly TimeSpan BackpressureGrace = TimeSpan.FromMilliseconds(KafkaDefaults.BackpressureGraceMs);
     private static int s_instances;
 
     private readonly IConsumer<byte[], byte[]> _consumer;
@@ -51,6 +52,8 @@ public sealed class ClickstreamConsumerLoop : IDisposable
     private readonly Dictionary<TopicPartition, PartitionState> _partitions = [];
     private readonly HashSet<TopicPartition> _paused = [];
     private ConsumedEvent? _held;
+    private Task<bool>? _roomWait;
+    private CancellationToken _stopping;
     private bool _closing;
     private int _started;
 
@@ -140,6 +143,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
             throw new InvalidOperationException("A consumer loop runs once.");
         }
 
+        _stopping = stoppingToken;
         _consumer.Subscribe(_topics.Input);
         var nextStore = _time.GetTimestamp();
         try
@@ -149,11 +153,14 @@ public sealed class ClickstreamConsumerLoop : IDisposable
             // complete while the topic is idle).
             while (!stoppingToken.IsCancellationRequested && _fatal is null)
             {
-                var result = Poll(_held is null ? PollTimeout : PausedPollTimeout);
-                if (_held is not null)
+                if (_held is not null && WaitForRoom(PausedPollTimeout))
                 {
                     TryReleaseHeld();
                 }
+
+                // While paused the wait above paces the loop; the poll still serves rebalances,
+                // statistics and errors.
+                var result = Poll(IsPaused ? TimeSpan.Zero : PollTimeout);
 
                 if (result is not null && !result.IsPartitionEOF)
                 {
@@ -225,12 +232,40 @@ public sealed class ClickstreamConsumerLoop : IDisposable
         }
 
         var consumed = new ConsumedEvent(evt, result.TopicPartitionOffset, _time.GetUtcNow(), state.Tracker);
-        if (!_output.TryWrite(consumed))
+        if (_output.TryWrite(consumed) || (WaitForRoom(BackpressureGrace) && _output.TryWrite(consumed)))
         {
-            // The event is tracked (its offset stays pending) but not handed over: hold it and
-            // pause until the channel has room, rather than block the poll loop or drop it.
-            _held = consumed;
-            PauseAll();
+            return;
+        }
+
+        // Still full after the grace period. The event is tracked (its offset stays pending) but
+        // not handed over: hold it and pause rather than block the poll loop or drop it. Pausing
+        // is kept for sustained backpressure because librdkafka drops its prefetched messages on
+        // pause and re-fetches after the resume; a short stall costs less.
+        _held = consumed;
+        PauseAll();
+    }
+
+    /// <summary>Blocks up to <paramref name="timeout"/> until the channel may have room; false on timeout or stop.</summary>
+    private bool WaitForRoom(TimeSpan timeout)
+    {
+        // One pending wait is reused across calls, so a long pause does not pile up waiters.
+        _roomWait ??= _output.WaitToWriteAsync(_stopping).AsTask();
+        try
+        {
+            if (!_roomWait.Wait(timeout))
+            {
+                return false;
+            }
+
+            var room = _roomWait.Result;
+            _roomWait = null;
+            return room;
+        }
+        catch (AggregateException)
+        {
+            // Stopping (the wait was cancelled): the loop condition ends the loop.
+            _roomWait = null;
+            return false;
         }
     }
 

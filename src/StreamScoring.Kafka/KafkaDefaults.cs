@@ -18,8 +18,14 @@ public static class KafkaDefaults
     /// <summary>Poll timeout of the consumer loop, in milliseconds: the longest a stop request or a due offset store waits.</summary>
     public const int PollTimeoutMs = 100;
 
-    /// <summary>Poll timeout while paused for backpressure, in milliseconds: how soon a freed channel slot is noticed.</summary>
-    public const int PausedPollTimeoutMs = 20;
+    /// <summary>
+    /// How long a full downstream channel may stall the loop before it pauses its partitions, in
+    /// milliseconds. Short stalls are cheaper than a pause, which drops librdkafka's prefetched messages.
+    /// </summary>
+    public const int BackpressureGraceMs = 100;
+
+    /// <summary>How long a paused loop waits for channel room between polls, in milliseconds.</summary>
+    public const int PausedPollTimeoutMs = 50;
 
     /// <summary>How long a revoke waits for in-flight events of the revoked partitions, in milliseconds.</summary>
     public const int RevokeDrainTimeoutMs = 1_000;

@@ -39,6 +39,7 @@ public sealed class KafkaClusterFixture : IDisposable
         options.Consumer["statistics.interval.ms"] = "200";
         options.Consumer["fetch.wait.max.ms"] = "50";
         options.Producer["linger.ms"] = "2";
+        if (Environment.GetEnvironmentVariable("KAFKA_TEST_DEBUG") is { } debug) { options.Consumer["debug"] = debug; }
         options.FlushTimeout = TimeSpan.FromSeconds(5);
         return options;
     }

@@ -1,0 +1,58 @@
+using StreamScoring.Core.Events;
+
+namespace StreamScoring.Kafka;
+
+/// <summary>
+/// Monotonic counters of one <see cref="ClickstreamConsumerLoop"/>, read by the host (for example
+/// from observable instruments: <c>streamscoring_events_consumed_total</c>,
+/// <c>streamscoring_events_dead_lettered_total{reason}</c>). Updating them costs one interlocked add.
+/// </summary>
+public sealed class ConsumerLoopCounters
+{
+    private readonly long[] _deadLettered = new long[EventErrors.All.Count + 1];
+    private long _consumed;
+    private long _pauses;
+    private long _deadLetterFailures;
+
+    /// <summary>Messages read from the input topic, valid or not.</summary>
+    public long Consumed => Volatile.Read(ref _consumed);
+
+    /// <summary>Times the loop paused its partitions because the downstream channel was full.</summary>
+    public long Pauses => Volatile.Read(ref _pauses);
+
+    /// <summary>Dead letters that could not be produced (their offsets stay uncommitted).</summary>
+    public long DeadLetterFailures => Volatile.Read(ref _deadLetterFailures);
+
+    /// <summary>Invalid messages sent to the dead-letter topic, all reasons together.</summary>
+    public long DeadLetteredTotal
+    {
+        get
+        {
+            long total = 0;
+            for (var i = 0; i < _deadLettered.Length; i++)
+            {
+                total += Volatile.Read(ref _deadLettered[i]);
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>Invalid messages sent to the dead-letter topic for <paramref name="reason"/> (label: <see cref="EventErrors.Code"/>).</summary>
+    public long DeadLettered(EventError reason) =>
+        (int)reason < _deadLettered.Length ? Volatile.Read(ref _deadLettered[(int)reason]) : 0;
+
+    internal void OnConsumed() => Interlocked.Increment(ref _consumed);
+
+    internal void OnPaused() => Interlocked.Increment(ref _pauses);
+
+    internal void OnDeadLetterFailed() => Interlocked.Increment(ref _deadLetterFailures);
+
+    internal void OnDeadLettered(EventError reason)
+    {
+        if ((int)reason < _deadLettered.Length)
+        {
+            Interlocked.Increment(ref _deadLettered[(int)reason]);
+        }
+    }
+}

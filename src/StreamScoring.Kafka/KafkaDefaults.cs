@@ -1,0 +1,59 @@
+namespace StreamScoring.Kafka;
+
+/// <summary>Default values of the Kafka options and of the client settings the code forces.</summary>
+public static class KafkaDefaults
+{
+    /// <summary>Configuration section of <see cref="KafkaOptions"/>.</summary>
+    public const string SectionName = "Kafka";
+
+    /// <summary>Consumer group of the scoring workers.</summary>
+    public const string GroupId = "streamscoring";
+
+    /// <summary>Consumer loops (Kafka consumer instances) per process.</summary>
+    public const int Workers = 2;
+
+    /// <summary>How often a loop stores the committable offsets of its partitions, in milliseconds.</summary>
+    public const int StoreIntervalMs = 1_000;
+
+    /// <summary>Poll timeout of the consumer loop, in milliseconds: the longest a stop request or a due offset store waits.</summary>
+    public const int PollTimeoutMs = 100;
+
+    /// <summary>
+    /// How long a full downstream channel may stall the loop before it pauses its partitions, in
+    /// milliseconds. Short stalls are cheaper than a pause, which drops librdkafka's prefetched messages.
+    /// </summary>
+    public const int BackpressureGraceMs = 100;
+
+    /// <summary>How long a paused loop waits for channel room between polls, in milliseconds.</summary>
+    public const int PausedPollTimeoutMs = 50;
+
+    /// <summary>How long a revoke waits for in-flight events of the revoked partitions, in milliseconds.</summary>
+    public const int RevokeDrainTimeoutMs = 1_000;
+
+    /// <summary>How long shutdown waits for in-flight events before the final commit, in milliseconds.</summary>
+    public const int ShutdownDrainTimeoutMs = 10_000;
+
+    /// <summary>How long disposing the output producer waits for outstanding deliveries, in milliseconds.</summary>
+    public const int FlushTimeoutMs = 10_000;
+
+    /// <summary>librdkafka <c>statistics.interval.ms</c> when not configured: how often consumer lag is refreshed.</summary>
+    public const int StatisticsIntervalMs = 5_000;
+
+    /// <summary>Default input topic.</summary>
+    public const string InputTopic = "clickstream";
+
+    /// <summary>Default score output topic.</summary>
+    public const string ScoresTopic = "user-scores";
+
+    /// <summary>Default fraud alert topic.</summary>
+    public const string FraudAlertsTopic = "alerts.fraud";
+
+    /// <summary>Default churn alert topic.</summary>
+    public const string ChurnAlertsTopic = "alerts.churn";
+
+    /// <summary>Default conversion alert topic.</summary>
+    public const string ConversionAlertsTopic = "alerts.conversion";
+
+    /// <summary>Default dead-letter topic.</summary>
+    public const string DeadLetterTopic = "clickstream.dlq";
+}

@@ -231,7 +231,9 @@ public sealed class ClickstreamConsumerLoop : IDisposable
             return;
         }
 
-        var consumed = new ConsumedEvent(evt, result.TopicPartitionOffset, _time.GetUtcNow(), state.Tracker);
+        var now = _time.GetUtcNow();
+        var appended = result.Message.Timestamp.Type == TimestampType.NotAvailable ? now : new DateTimeOffset(result.Message.Timestamp.UtcDateTime, TimeSpan.Zero);
+        var consumed = new ConsumedEvent(evt, result.TopicPartitionOffset, now, state.Tracker, appended);
         if (_output.TryWrite(consumed) || (WaitForRoom(BackpressureGrace) && _output.TryWrite(consumed)))
         {
             return;

@@ -13,11 +13,12 @@ public sealed class ConsumedEvent
     private readonly OffsetTracker _tracker;
     private int _completed;
 
-    internal ConsumedEvent(ClickEvent evt, TopicPartitionOffset source, DateTimeOffset receivedAt, OffsetTracker tracker)
+    internal ConsumedEvent(ClickEvent evt, TopicPartitionOffset source, DateTimeOffset receivedAt, OffsetTracker tracker, DateTimeOffset? appendedAt = null)
     {
         Event = evt;
         Source = source;
         ReceivedAt = receivedAt;
+        AppendedAt = appendedAt ?? receivedAt;
         _tracker = tracker;
     }
 
@@ -29,6 +30,13 @@ public sealed class ConsumedEvent
 
     /// <summary>When the consumer loop received it (for end-to-end latency).</summary>
     public DateTimeOffset ReceivedAt { get; }
+
+    /// <summary>
+    /// The Kafka message timestamp: when the event entered the input topic (CreateTime set by the
+    /// producer, or LogAppendTime), or <see cref="ReceivedAt"/> when the message has none. End-to-end
+    /// latency is measured from here, so a replay of historic events still measures the pipeline.
+    /// </summary>
+    public DateTimeOffset AppendedAt { get; }
 
     /// <summary>True once <see cref="Complete"/> was called.</summary>
     public bool IsCompleted => Volatile.Read(ref _completed) != 0;

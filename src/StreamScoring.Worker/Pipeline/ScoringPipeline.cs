@@ -441,7 +441,7 @@ public sealed partial class ScoringPipeline : IDisposable
         {
             foreach (var consumed in list)
             {
-                _telemetry.EndToEndLatency.Record(Math.Max(0, (now - consumed.ReceivedAt).TotalSeconds));
+                _telemetry.EndToEndLatency.Record(Math.Max(0, (now - consumed.AppendedAt).TotalSeconds));
                 consumed.Complete();
             }
         }

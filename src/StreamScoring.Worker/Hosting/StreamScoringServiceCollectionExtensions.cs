@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using StreamScoring.Core.Features;
+using StreamScoring.Features.Redis;
+using StreamScoring.Kafka;
+using StreamScoring.Worker.Pipeline;
+using StreamScoring.Worker.Telemetry;
+
+namespace StreamScoring.Worker.Hosting;
+
+/// <summary>The one place the service is wired: options, Kafka, features, model, pipeline, telemetry.</summary>
+public static class StreamScoringServiceCollectionExtensions
+{
+    /// <summary>Adds everything the <c>run</c> (and <c>demo</c>) host needs.</summary>
+    public static IServiceCollection AddStreamScoring(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddScoringPipeline();
+        services.AddStreamScoringKafka();
+        services.AddOptions<FeatureStoreOptions>().BindConfiguration(FeatureStoreOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        if (string.Equals(configuration[$"{FeatureStoreOptions.SectionName}:Kind"], "memory", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddSingleton<IFeatureStore>(static sp => new InMemoryFeatureStore(sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<IAlertCooldown>(static sp => new InMemoryAlertCooldown(sp.GetRequiredService<TimeProvider>()));
+        }
+        else
+        {
+            services.AddRedisFeatureStore();
+            services.AddSingleton<IAlertCooldown>(static sp => new RedisCooldownAdapter(sp.GetRequiredService<RedisAlertCooldown>()));
+        }
+
+        services.AddSingleton<IOutputPublisher, KafkaOutputPublisher>();
+        services.AddSingleton(static sp =>
+        {
+            var topics = sp.GetRequiredService<IOptions<TopicOptions>>().Value;
+            return new OutputTopics(topics.Scores, [topics.FraudAlerts, topics.ChurnAlerts, topics.ConversionAlerts]);
+        });
+        services.AddSingleton<ScoringPipeline>();
+        services.AddSingleton<StreamScoringWorker>();
+        services.AddHostedService(static sp => sp.GetRequiredService<StreamScoringWorker>());
+        services.AddOpenTelemetry().WithMetrics(static metrics => metrics
+            .AddMeter(StreamScoringTelemetry.MeterName)
+            .AddPrometheusExporter());
+        services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
+        return services;
+    }
+
+    private sealed class RedisCooldownAdapter(RedisAlertCooldown inner) : IAlertCooldown
+    {
+        public Task<bool> TryAcquireAsync(string head, string userId, TimeSpan cooldown) => inner.TryAcquireAsync(head, userId, cooldown);
+    }
+}

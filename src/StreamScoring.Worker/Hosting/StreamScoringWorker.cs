@@ -1,0 +1,156 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StreamScoring.Core.Events;
+using StreamScoring.Kafka;
+using StreamScoring.Worker.Pipeline;
+using StreamScoring.Worker.Telemetry;
+
+namespace StreamScoring.Worker.Hosting;
+
+/// <summary>
+/// Runs <see cref="ConsumerOptions.Workers"/> consumer loops of one group feeding the
+/// <see cref="ScoringPipeline"/>, and shuts them down in the order that loses nothing.
+/// </summary>
+/// <remarks>
+/// Shutdown: (1) ask the pipeline to score every user owing a score now; (2) stop the consumer
+/// loops, which stop reading, wait (bounded) for their in-flight events to complete, store and
+/// commit offsets and close; (3) complete the pipeline's input and wait until everything it
+/// holds is scored and acknowledged.
+/// </remarks>
+public sealed partial class StreamScoringWorker : BackgroundService
+{
+    private static readonly TimeSpan CounterPumpInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly ScoringPipeline _pipeline;
+    private readonly StreamScoringTelemetry _telemetry;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ClickstreamConsumerLoop[] _loops;
+    private readonly long[] _pumpedConsumed;
+    private readonly long[,] _pumpedDeadLettered;
+
+    /// <summary>Creates the consumer loops (they start with the host).</summary>
+    public StreamScoringWorker(
+        ScoringPipeline pipeline,
+        IOptions<KafkaOptions> kafka,
+        IOptions<TopicOptions> topics,
+        IOptions<ConsumerOptions> consumer,
+        KafkaOutputProducer producer,
+        StreamScoringTelemetry telemetry,
+        IHostApplicationLifetime lifetime,
+        TimeProvider timeProvider,
+        ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        ArgumentNullException.ThrowIfNull(loggers);
+        _pipeline = pipeline;
+        _telemetry = telemetry;
+        _lifetime = lifetime;
+        _time = timeProvider;
+        _logger = loggers.CreateLogger<StreamScoringWorker>();
+        _loops = [.. Enumerable.Range(0, consumer.Value.Workers).Select(_ => new ClickstreamConsumerLoop(
+            kafka.Value, topics.Value, consumer.Value, pipeline.Input, producer, loggers.CreateLogger<ClickstreamConsumerLoop>(), timeProvider))];
+        _pumpedConsumed = new long[_loops.Length];
+        _pumpedDeadLettered = new long[_loops.Length, EventErrors.All.Count + 1];
+        telemetry.SetConsumerLagSource(() => _loops.SelectMany(l => l.ConsumerLag)
+            .Select(kv => StreamScoringTelemetry.ConsumerLag(kv.Key.Topic, kv.Key.Partition.Value, kv.Value)));
+    }
+
+    /// <summary>Partitions assigned to this process's consumers (readiness).</summary>
+    public int AssignedPartitions => _loops.Sum(l => l.Assignment.Count);
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var abort = new CancellationTokenSource();
+        var pipeline = _pipeline.RunAsync(abort.Token);
+        using var stopConsumers = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var loops = _loops.Select(l => l.Start(stopConsumers.Token)).ToArray();
+        using var stopPump = new CancellationTokenSource();
+        var pump = PumpCountersAsync(stopPump.Token);
+
+        var anyLoopEnded = Task.WhenAny(loops);
+        await Task.WhenAny(anyLoopEnded, Task.Delay(Timeout.Infinite, stoppingToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (anyLoopEnded.IsCompleted && !stoppingToken.IsCancellationRequested)
+        {
+            // A loop only ends early on a fatal Kafka error: stop the service rather than run degraded.
+            LogConsumerStopped(_logger);
+            _lifetime.StopApplication();
+        }
+
+        _pipeline.FlushPending();
+        await stopConsumers.CancelAsync();
+        foreach (var loop in loops)
+        {
+            try
+            {
+                await loop;
+            }
+            catch (KafkaException ex)
+            {
+                LogConsumerFailed(_logger, ex);
+            }
+        }
+
+        _pipeline.Input.TryComplete();
+        await pipeline;
+        await stopPump.CancelAsync();
+        await pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        Pump();
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        foreach (var loop in _loops)
+        {
+            loop.Dispose();
+        }
+
+        base.Dispose();
+    }
+
+    // The loops count on their hot path with one interlocked add; the exported counters get the
+    // deltas a few times a second.
+    private async Task PumpCountersAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            await Task.Delay(CounterPumpInterval, _time, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            Pump();
+        }
+    }
+
+    private void Pump()
+    {
+        lock (_pumpedConsumed)
+        {
+            for (var i = 0; i < _loops.Length; i++)
+            {
+                var counters = _loops[i].Counters;
+                var consumed = counters.Consumed;
+                _telemetry.EventsConsumed.Add(consumed - _pumpedConsumed[i]);
+                _pumpedConsumed[i] = consumed;
+                foreach (var reason in EventErrors.All)
+                {
+                    var total = counters.DeadLettered(reason);
+                    for (var n = _pumpedDeadLettered[i, (int)reason]; n < total; n++)
+                    {
+                        _telemetry.EventDeadLettered(reason.Code());
+                    }
+
+                    _pumpedDeadLettered[i, (int)reason] = total;
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "A consumer loop stopped on a fatal Kafka error; stopping the service")]
+    private static partial void LogConsumerStopped(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A consumer loop failed")]
+    private static partial void LogConsumerFailed(ILogger logger, Exception exception);
+}

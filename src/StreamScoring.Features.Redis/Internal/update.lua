@@ -1,6 +1,6 @@
 -- Applies ONE user's events of a micro-batch, atomically, mirroring UserWindowState.Apply step by step
 -- (src/StreamScoring.Core/Features/UserWindowState.cs) so that RedisFeatureStore and InMemoryFeatureStore
--- hold the same state. {{NAME}} placeholders are filled from FeatureSpec by UpdateScript.cs.
+-- hold the same state. The double-brace placeholders are filled from FeatureSpec by RedisScripts.cs.
 --
 -- KEYS (all carry the user's {hash tag}): 1 scalars hash, 2 ring list (most recent first),
 -- 3 dedupe zset (event id -> ts), 4 session products hash, then one bucket hash per window

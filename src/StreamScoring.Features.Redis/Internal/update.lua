@@ -64,14 +64,16 @@ local last_arrival = tonumber(st.la or '0')
 local last_gap = st.lg and tonumber(st.lg) or nil
 
 -- Products in the ring as a multiset, plus their order (oldest first) to know what falls out.
-local ring_order, ring_first, ring_count = {}, 1, {}
+-- (Explicit first/last indexes: the # operator is unreliable once the front has been cleared.)
+local ring_order, ring_first, ring_last, ring_count = {}, 1, 0, {}
 local ring = redis.call('LRANGE', KEYS[2], 0, MAX_EVENTS - 1)
 for i = #ring, 1, -1 do
   local e = ring[i]
   local p = string.sub(e, string.find(e, '|', 1, true) + 1)
   local prod = false
   if p ~= '' then prod = string.sub(p, 2); ring_count[prod] = (ring_count[prod] or 0) + 1 end
-  ring_order[#ring_order + 1] = prod
+  ring_last = ring_last + 1
+  ring_order[ring_last] = prod
 end
 local pushes = {}
 
@@ -143,9 +145,10 @@ for i = 0, #ARGV / FIELDS - 1 do
     if prod then prod_tok = ((ring_count[prod] or 0) > 0) and 3 or 2 end
     pushes[#pushes + 1] = ARGV[b + 12] .. ',' .. ARGV[b + 13] .. ',' .. ARGV[b + 14] .. ',' .. gap_tok .. ','
       .. change_tok .. ',' .. prod_tok .. '|' .. (prod and ('+' .. prod) or '')
-    ring_order[#ring_order + 1] = prod or false
+    ring_last = ring_last + 1
+    ring_order[ring_last] = prod or false
     if prod then ring_count[prod] = (ring_count[prod] or 0) + 1 end
-    if #ring_order - ring_first + 1 > MAX_EVENTS then
+    if ring_last - ring_first + 1 > MAX_EVENTS then
       local out = ring_order[ring_first]
       ring_order[ring_first] = nil
       ring_first = ring_first + 1

@@ -35,7 +35,12 @@ internal sealed record UserFeatures(long[] Tokens, float[] Mask, float[] Aggrega
     /// <summary>Asserts exact equality (float bits, so -0 and NaN count too).</summary>
     public static void AssertIdentical(UserFeatures expected, UserFeatures actual, string because = "")
     {
-        Assert.True(expected.Tokens.AsSpan().SequenceEqual(actual.Tokens), $"tokens differ {because}");
+        for (var i = 0; i < expected.Tokens.Length; i++)
+        {
+            Assert.True(expected.Tokens[i] == actual.Tokens[i],
+                $"token {i % FeatureSpec.TokenFieldCount} ({(TokenField)(i % FeatureSpec.TokenFieldCount)}) of position {i / FeatureSpec.TokenFieldCount} differs {because}: expected {expected.Tokens[i]}, got {actual.Tokens[i]}");
+        }
+
         Assert.True(Bits(expected.Mask).SequenceEqual(Bits(actual.Mask)), $"mask differs {because}");
         var e = Bits(expected.Aggregates);
         var a = Bits(actual.Aggregates);

@@ -13,7 +13,7 @@ namespace StreamScoring.Core.Features;
 /// an event (gap, device/country change, product repeat) is fixed when it arrives. A late event
 /// still lands in the bucket of its own timestamp. Not thread-safe: one writer per user.
 /// </remarks>
-public sealed class UserWindowState
+public sealed partial class UserWindowState
 {
     private const long SessionGapMs = 30 * 60 * 1000;
 
@@ -174,11 +174,16 @@ public sealed class UserWindowState
             return count;
         }
 
+        // Sum oldest bucket first. The order is part of the result (floating-point sums are not
+        // associative), so it must depend on the window's contents only, never on how a dictionary
+        // happened to lay out its entries: a state rebuilt from a snapshot (the Redis store) then
+        // gives the same bits as the state that lived in memory all along.
         var sum = 0.0;
+        var buckets = _buckets[window];
         var nowBucket = spec.BucketOf(NowMs);
-        foreach (var (bucket, stats) in _buckets[window])
+        for (var bucket = nowBucket - spec.BucketCount + 1; bucket <= nowBucket; bucket++)
         {
-            if (bucket <= nowBucket && bucket > nowBucket - spec.BucketCount)
+            if (buckets.TryGetValue(bucket, out var stats))
             {
                 sum += stats[(int)stat];
             }

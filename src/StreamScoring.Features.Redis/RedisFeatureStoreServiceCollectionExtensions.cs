@@ -1,0 +1,45 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using StreamScoring.Core.Features;
+
+namespace StreamScoring.Features.Redis;
+
+/// <summary>Registers the Redis feature store.</summary>
+public static class RedisFeatureStoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="RedisFeatureStoreOptions"/> (bound from <paramref name="sectionName"/>, validated at
+    /// start), one shared <see cref="IConnectionMultiplexer"/>, <see cref="RedisFeatureStore"/> as the
+    /// <see cref="IFeatureStore"/>, and <see cref="RedisAlertCooldown"/>.
+    /// </summary>
+    /// <remarks>
+    /// The connection does not abort when Redis is down at start: the host comes up (readiness reports
+    /// Redis unreachable) and operations throw <see cref="RedisException"/> until Redis is back.
+    /// </remarks>
+    public static IServiceCollection AddRedisFeatureStore(
+        this IServiceCollection services,
+        string sectionName = RedisFeatureStoreDefaults.SectionName,
+        Action<RedisFeatureStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<RedisFeatureStoreOptions>().BindConfiguration(sectionName);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<IConnectionMultiplexer>(static sp =>
+        {
+            var config = ConfigurationOptions.Parse(sp.GetRequiredService<IOptions<RedisFeatureStoreOptions>>().Value.ConnectionString);
+            config.AbortOnConnectFail = false;
+            return ConnectionMultiplexer.Connect(config);
+        });
+        services.TryAddSingleton<RedisFeatureStore>();
+        services.TryAddSingleton<IFeatureStore>(static sp => sp.GetRequiredService<RedisFeatureStore>());
+        services.TryAddSingleton<RedisAlertCooldown>();
+        return services;
+    }
+}

@@ -10,5 +10,7 @@ internal static class DemoMetrics
     public const string Scores = "streamscoring.scores";
     public const string Alerts = "streamscoring.alerts";
     public const string EndToEnd = "streamscoring.end_to_end_latency";
+    public const string EndToEndImmediate = EndToEnd + "|immediate";
+    public const string EndToEndDebounced = EndToEnd + "|debounced";
     public const string ConsumerLag = "streamscoring.consumer_lag";
 }

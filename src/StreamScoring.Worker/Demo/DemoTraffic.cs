@@ -29,7 +29,7 @@ internal sealed class DemoTraffic
     /// <summary>Ids of the valid events produced (each must reach the feature store exactly once).</summary>
     public HashSet<string> ValidEventIds { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Users whose simulated behaviour is fraud.</summary>
+    /// <summary>Users with at least one produced event labelled fraudulent: the ground truth for fraud alerts.</summary>
     public HashSet<string> FraudUsers { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Malformed payloads produced, by the error the parser must report.</summary>
@@ -60,7 +60,7 @@ internal sealed class DemoTraffic
                 }
 
                 ValidEventIds.Add(evt.EventId);
-                if (labelled.Labels.FraudUser)
+                if (labelled.Labels.Fraud)
                 {
                     FraudUsers.Add(evt.UserId);
                 }

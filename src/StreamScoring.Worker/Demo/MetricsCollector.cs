@@ -35,7 +35,10 @@ internal sealed class MetricsCollector : IDisposable
     public IReadOnlyDictionary<string, double> ByTag(string instrument) =>
         _totals.Where(kv => kv.Key.Instrument == instrument).ToDictionary(kv => kv.Key.Tag, kv => kv.Value, StringComparer.Ordinal);
 
-    /// <summary>The <paramref name="quantile"/> (0..1) of a histogram's values recorded so far; NaN when none.</summary>
+    /// <summary>
+    /// The <paramref name="quantile"/> (0..1) of a histogram's values recorded so far (all of them, or
+    /// those whose first tag is <c>instrument|tag</c>); NaN when none.
+    /// </summary>
     public double Quantile(string instrument, double quantile)
     {
         if (!_values.TryGetValue(instrument, out var queue) || queue.IsEmpty)
@@ -55,13 +58,18 @@ internal sealed class MetricsCollector : IDisposable
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        if (instrument is Histogram<double> || instrument is Histogram<long>)
+        var tag = tags.Length > 0 ? tags[0].Value?.ToString() ?? "" : "";
+        if (instrument is Histogram<double> || instrument is Histogram<long> || instrument is Histogram<int>)
         {
             _values.GetOrAdd(instrument.Name, static _ => new ConcurrentQueue<double>()).Enqueue(value);
+            if (tag.Length > 0)
+            {
+                _values.GetOrAdd(instrument.Name + "|" + tag, static _ => new ConcurrentQueue<double>()).Enqueue(value);
+            }
+
             return;
         }
 
-        var tag = tags.Length > 0 ? tags[0].Value?.ToString() ?? "" : "";
         if (instrument.GetType().Name.StartsWith("Observable", StringComparison.Ordinal))
         {
             _totals[(instrument.Name, tag)] = value; // gauges: last value

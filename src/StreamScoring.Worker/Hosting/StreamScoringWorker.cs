@@ -73,7 +73,7 @@ public sealed partial class StreamScoringWorker : BackgroundService
         var pump = PumpCountersAsync(stopPump.Token);
 
         var anyLoopEnded = Task.WhenAny(loops);
-        await Task.WhenAny(anyLoopEnded, Task.Delay(Timeout.Infinite, stoppingToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAny(anyLoopEnded, Task.Delay(Timeout.Infinite, stoppingToken)); // WhenAny never throws
         if (anyLoopEnded.IsCompleted && !stoppingToken.IsCancellationRequested)
         {
             // A loop only ends early on a fatal Kafka error: stop the service rather than run degraded.

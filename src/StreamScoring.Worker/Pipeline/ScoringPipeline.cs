@@ -28,6 +28,9 @@ public sealed partial class ScoringPipeline : IDisposable
     /// <summary>Events read from the input channel per feature-store round trip.</summary>
     public const int FeatureBatchSize = 512;
 
+    private static readonly KeyValuePair<string, object?> ImmediateTag = new("trigger", "immediate");
+    private static readonly KeyValuePair<string, object?> DeferredTag = new("trigger", "debounced");
+
     /// <summary>Micro-batches whose outputs may await their acknowledgements at once.</summary>
     public const int MaxInFlightBatches = 8;
 
@@ -48,6 +51,10 @@ public sealed partial class ScoringPipeline : IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, List<ConsumedEvent>> _pending = new(StringComparer.Ordinal);
     private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
+
+    // The event that made a user's next score immediate (a high-signal event, or the first event
+    // after a quiet interval). End-to-end latency is measured from it; a debounced score has none.
+    private readonly Dictionary<string, ConsumedEvent> _triggers = new(StringComparer.Ordinal);
     private readonly HashSet<Task> _publishing = [];
     private readonly TaskCompletionSource _flushRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -181,7 +188,13 @@ public sealed partial class ScoringPipeline : IDisposable
                     }
 
                     owed.Add(batch[i]);
-                    queue = _debouncer.Decide(evt.UserId, evt.Type, NewDevice(evt)) == ScoreDecision.ScoreNow && _queued.Add(evt.UserId);
+                    var now = _debouncer.Decide(evt.UserId, evt.Type, NewDevice(evt)) == ScoreDecision.ScoreNow;
+                    if (now)
+                    {
+                        _triggers.TryAdd(evt.UserId, batch[i]);
+                    }
+
+                    queue = now && _queued.Add(evt.UserId);
                 }
 
                 if (queue)
@@ -269,12 +282,14 @@ public sealed partial class ScoringPipeline : IDisposable
             {
                 var users = batch.ToArray(); // the batcher reuses its list
                 var owed = new List<ConsumedEvent>[users.Length];
+                var triggers = new ConsumedEvent?[users.Length];
                 lock (_lock)
                 {
                     for (var i = 0; i < users.Length; i++)
                     {
                         _queued.Remove(users[i]);
                         owed[i] = _pending.Remove(users[i], out var list) ? list : [];
+                        triggers[i] = _triggers.Remove(users[i], out var trigger) ? trigger : null;
                     }
                 }
 
@@ -287,7 +302,7 @@ public sealed partial class ScoringPipeline : IDisposable
                 Task publishing;
                 try
                 {
-                    publishing = await ScoreAndPublishAsync(users, owed, features, writer, abort);
+                    publishing = await ScoreAndPublishAsync(users, owed, triggers, features, writer, abort);
                 }
                 catch
                 {
@@ -331,7 +346,7 @@ public sealed partial class ScoringPipeline : IDisposable
 
     // Reads features, runs the model and starts publishing; returns the task that completes when
     // every output of the batch is acknowledged and its events are completed.
-    private async Task<Task> ScoreAndPublishAsync(string[] users, List<ConsumedEvent>[] owed, FeatureBatch features, ScoringMessageWriter writer, CancellationToken abort)
+    private async Task<Task> ScoreAndPublishAsync(string[] users, List<ConsumedEvent>[] owed, ConsumedEvent?[] triggers, FeatureBatch features, ScoringMessageWriter writer, CancellationToken abort)
     {
         var started = _time.GetTimestamp();
         await _retry.ExecuteAsync(async (state, ct) => await state._store.ReadAsync(state.users, state.features, ct), (_store: _store, users, features), abort);
@@ -403,7 +418,7 @@ public sealed partial class ScoringPipeline : IDisposable
             }
         }
 
-        return CompleteAfterAsync(publishes, owed);
+        return CompleteAfterAsync(publishes, owed, triggers);
     }
 
     private async Task AlertAsync(HeadAlert alert, string userId, byte[] message, CancellationToken abort)
@@ -423,7 +438,7 @@ public sealed partial class ScoringPipeline : IDisposable
             (Output: _output, Topic: topic, Key: key, Value: value),
             abort).AsTask();
 
-    private async Task CompleteAfterAsync(List<Task> publishes, List<ConsumedEvent>[] owed)
+    private async Task CompleteAfterAsync(List<Task> publishes, List<ConsumedEvent>[] owed, ConsumedEvent?[] triggers)
     {
         try
         {
@@ -437,11 +452,19 @@ public sealed partial class ScoringPipeline : IDisposable
         }
 
         var now = _time.GetUtcNow();
-        foreach (var list in owed)
+        for (var i = 0; i < owed.Length; i++)
         {
-            foreach (var consumed in list)
+            // Immediate scores: from the triggering event's arrival in Kafka to the acknowledged score.
+            // Debounced scores wait for the interval by design; they are measured from the newest
+            // event they cover and tagged apart, so the policy does not hide in the latency figure.
+            var (from, trigger) = triggers[i] is { } t ? (t, ImmediateTag) : (owed[i].MaxBy(e => e.AppendedAt), DeferredTag);
+            if (from is not null)
             {
-                _telemetry.EndToEndLatency.Record(Math.Max(0, (now - consumed.AppendedAt).TotalSeconds));
+                _telemetry.EndToEndLatency.Record(Math.Max(0, (now - from.AppendedAt).TotalSeconds), trigger);
+            }
+
+            foreach (var consumed in owed[i])
+            {
                 consumed.Complete();
             }
         }

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Configuration;
+using StreamScoring.Core.Events;
+using StreamScoring.Core.Import;
+using StreamScoring.Kafka;
+
+namespace StreamScoring.Worker.Commands;
+
+/// <summary>
+/// <c>replay</c>: produces a file into the input topic in timestamp order (backfill, or a demo on real
+/// data). Kafka settings come from the same configuration as the service.
+/// </summary>
+internal static class ReplayCommand
+{
+    public static int Run(string input, EventFileFormat format, double speedup, string[] configArgs, TextWriter log)
+    {
+        if (!File.Exists(input))
+        {
+            log.WriteLine($"error: input file '{input}' does not exist");
+            return 2;
+        }
+
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(configArgs)
+            .Build();
+        var kafka = new KafkaOptions();
+        configuration.GetSection(KafkaOptions.SectionName).Bind(kafka);
+        var topics = new TopicOptions();
+        configuration.GetSection(TopicOptions.SectionName).Bind(topics);
+
+        var valid = new List<ImportedLine>();
+        foreach (var line in EventFiles.Read(input, format))
+        {
+            if (line.IsValid)
+            {
+                valid.Add(line);
+            }
+            else
+            {
+                log.WriteLine($"line {line.Line}: {line.Error.Code()}: {line.Error.Describe()}");
+            }
+        }
+
+        var ordered = valid.OrderBy(l => l.Event!.TimestampMs).ThenBy(l => l.Line).Select(l => l.Event!).ToList();
+        var failures = 0L;
+        using (var producer = new ProducerBuilder<byte[], byte[]>(kafka.CreateProducerConfig()).Build())
+        {
+            var clock = Stopwatch.StartNew();
+            var first = ordered.Count > 0 ? ordered[0].TimestampMs : 0;
+            foreach (var evt in ordered)
+            {
+                if (speedup > 0)
+                {
+                    // Keep the original spacing, compressed by the speed-up factor.
+                    var due = TimeSpan.FromMilliseconds((evt.TimestampMs - first) / speedup) - clock.Elapsed;
+                    if (due > TimeSpan.Zero)
+                    {
+                        Thread.Sleep(due);
+                    }
+                }
+
+                var message = new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(evt.UserId), Value = ClickEventWriter.ToUtf8(evt) };
+                while (true)
+                {
+                    try
+                    {
+                        producer.Produce(topics.Input, message, report =>
+                        {
+                            if (report.Error.IsError)
+                            {
+                                Interlocked.Increment(ref failures);
+                            }
+                        });
+                        break;
+                    }
+                    catch (ProduceException<byte[], byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+                    {
+                        producer.Poll(TimeSpan.FromMilliseconds(10));
+                    }
+                }
+            }
+
+            producer.Flush(TimeSpan.FromSeconds(60));
+        }
+
+        log.WriteLine($"replayed {ordered.Count - failures} of {ordered.Count} events from {input} into {topics.Input} ({valid.Count} valid lines)");
+        return failures == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,276 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Confluent.Kafka;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+using StreamScoring.Features.Redis;
+using StreamScoring.Kafka;
+using StreamScoring.Worker.Hosting;
+using StreamScoring.Worker.Pipeline;
+using StreamScoring.Worker.Telemetry;
+
+namespace StreamScoring.Worker.Demo;
+
+/// <summary>
+/// The <c>demo</c> command: an embedded Kafka (librdkafka mock cluster), a private redis-server when
+/// one is installed, the simulator producing labelled traffic with malformed events, and the real
+/// worker host, with a live view and a summary that checks nothing was lost.
+/// </summary>
+internal static class DemoRunner
+{
+    private const string VerifyGroup = "streamscoring-demo-verify";
+
+    public static async Task<int> RunAsync(DemoOptions options, TextWriter output, CancellationToken cancellationToken)
+    {
+        var modelPath = RepositoryFiles.Find(Path.Combine("models", "model.onnx"));
+        if (modelPath is null)
+        {
+            await Console.Error.WriteLineAsync("error: models/model.onnx not found (run from the repository, or train a model first)");
+            return 2;
+        }
+
+        using var kafka = new EmbeddedKafkaCluster(brokers: 3);
+        kafka.SetGroupInitialRebalanceDelay(TimeSpan.FromMilliseconds(100));
+        var topics = new TopicOptions();
+        kafka.CreateTopic(topics.Input, options.Partitions);
+        kafka.CreateTopic(topics.Scores, 8);
+        kafka.CreateTopic(topics.DeadLetter, 4);
+        foreach (var topic in new[] { topics.FraudAlerts, topics.ChurnAlerts, topics.ConversionAlerts })
+        {
+            kafka.CreateTopic(topic, 2);
+        }
+
+        using var redis = RedisServerProcess.FindExecutable() is null ? null : RedisServerProcess.Start();
+        var httpPort = FreePort();
+        await output.WriteLineAsync($"Kafka (embedded librdkafka mock cluster, 3 brokers): bootstrap.servers={kafka.BootstrapServers}");
+        await output.WriteLineAsync($"  topics: {topics.Input} ({options.Partitions} partitions), {topics.Scores}, {topics.FraudAlerts}, {topics.ChurnAlerts}, {topics.ConversionAlerts}, {topics.DeadLetter}");
+        await output.WriteLineAsync(redis is null
+            ? "warning: redis-server is not on PATH; features live in process memory (FeatureStore:Kind=memory)"
+            : $"Redis (private redis-server): 127.0.0.1:{redis.Port}");
+        await output.WriteLineAsync($"Metrics: http://127.0.0.1:{httpPort}/metrics  health: /healthz /readyz");
+
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Kafka:Common:bootstrap.servers"] = kafka.BootstrapServers,
+            ["Kafka:Consumer:session.timeout.ms"] = "10000",
+            ["Kafka:Consumer:statistics.interval.ms"] = "1000",
+            ["FeatureStore:Kind"] = redis is null ? "memory" : "redis",
+            ["Redis:ConnectionString"] = redis?.ConnectionString ?? "",
+            ["Inference:ModelPath"] = modelPath,
+            ["Inference:Device"] = "cpu",
+            ["Urls"] = $"http://127.0.0.1:{httpPort}",
+        };
+
+        using var metrics = new MetricsCollector(StreamScoringTelemetry.MeterName);
+        await using var app = ServiceHost.Build([], overrides, static logging => logging
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddFilter(level => level >= LogLevel.Warning)
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        var applied = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        app.Services.GetRequiredService<ScoringPipeline>().EventApplied += (evt, isNew) =>
+        {
+            if (isNew)
+            {
+                applied.TryAdd(evt.EventId, 0);
+            }
+        };
+
+        await app.StartAsync(cancellationToken);
+        var worker = app.Services.GetRequiredService<StreamScoringWorker>();
+        var pipeline = app.Services.GetRequiredService<ScoringPipeline>();
+        var readyBy = Stopwatch.StartNew();
+        while (worker.AssignedPartitions == 0 && readyBy.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+
+        var traffic = new DemoTraffic(seed: 1, options.MalformedShare);
+        var clock = Stopwatch.StartNew();
+        var producing = Task.Run(() => Produce(kafka.BootstrapServers, topics.Input, traffic, options, cancellationToken), cancellationToken);
+        var dashboard = new DemoDashboard(metrics, traffic);
+        await ShowProgressAsync(options, dashboard, producing, clock, output, cancellationToken);
+        var produceSeconds = clock.Elapsed.TotalSeconds;
+        var produced = await producing;
+
+        // Drain: wait until every message is consumed and every user owing a score was scored.
+        var drain = Stopwatch.StartNew();
+        while (drain.Elapsed < TimeSpan.FromSeconds(60)
+            && (metrics.Total(DemoMetrics.EventsConsumed) < produced || pipeline.PendingUsers > 0))
+        {
+            await Task.Delay(100, cancellationToken);
+        }
+
+        await app.StopAsync(CancellationToken.None);
+        var consumedSeconds = clock.Elapsed.TotalSeconds;
+        var fraudAlerted = ReadAlertedUsers(kafka.BootstrapServers, topics.FraudAlerts);
+        var truePositives = fraudAlerted.Count(traffic.FraudUsers.Contains);
+        var summary = new DemoSummary
+        {
+            EventsProduced = produced,
+            EventsValid = traffic.ValidEventIds.Count,
+            EventsConsumed = (long)metrics.Total(DemoMetrics.EventsConsumed),
+            FeatureUpdates = (long)metrics.Total(DemoMetrics.FeatureUpdates),
+            DuplicatesSkipped = (long)metrics.Total(DemoMetrics.Duplicates),
+            DeadLettered = (long)metrics.Total(DemoMetrics.DeadLettered),
+            Scores = (long)metrics.Total(DemoMetrics.Scores),
+            Alerts = StreamScoring.Core.Features.FeatureSpec.Heads.ToDictionary(h => h, h => (long)metrics.ByTag(DemoMetrics.Alerts).GetValueOrDefault(h)),
+            Lost = traffic.ValidEventIds.Count(id => !applied.ContainsKey(id)),
+            LatencyMs = new Dictionary<string, double>
+            {
+                ["p50"] = Math.Round(metrics.Quantile(DemoMetrics.EndToEndImmediate, 0.50) * 1000, 2),
+                ["p99"] = Math.Round(metrics.Quantile(DemoMetrics.EndToEndImmediate, 0.99) * 1000, 2),
+                ["debounced_p50"] = Math.Round(metrics.Quantile(DemoMetrics.EndToEndDebounced, 0.50) * 1000, 2),
+                ["debounced_p99"] = Math.Round(metrics.Quantile(DemoMetrics.EndToEndDebounced, 0.99) * 1000, 2),
+            },
+            FraudAlertPrecision = fraudAlerted.Count == 0 ? null : Math.Round((double)truePositives / fraudAlerted.Count, 4),
+            FraudAlertRecall = traffic.FraudUsers.Count == 0 ? null : Math.Round((double)truePositives / traffic.FraudUsers.Count, 4),
+            EventsPerSecond = Math.Round(produced / Math.Max(produceSeconds, consumedSeconds - drain.Elapsed.TotalSeconds), 1),
+            FeatureStore = redis is null ? "memory" : "redis",
+        };
+
+        if (!options.Json)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"produced {summary.EventsProduced:N0} ({summary.EventsValid:N0} valid) in {produceSeconds:F1} s; consumed {summary.EventsConsumed:N0}; feature updates {summary.FeatureUpdates:N0}; duplicates {summary.DuplicatesSkipped:N0}; dead-lettered {summary.DeadLettered:N0}; scores {summary.Scores:N0}; lost {summary.Lost}"));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"end-to-end latency p50 {summary.LatencyMs["p50"]} ms, p99 {summary.LatencyMs["p99"]} ms; alerts fraud {summary.Alerts["fraud"]}, churn {summary.Alerts["churn"]}, conversion {summary.Alerts["conversion"]}; fraud alert precision {summary.FraudAlertPrecision}, recall {summary.FraudAlertRecall}"));
+        }
+
+        await output.WriteLineAsync(JsonSerializer.Serialize(summary, DemoJsonContext.Default.DemoSummary));
+        return summary.Lost == 0 ? 0 : 1;
+    }
+
+    private static long Produce(string bootstrap, string topic, DemoTraffic traffic, DemoOptions options, CancellationToken cancellationToken)
+    {
+        var config = new ProducerConfig
+        {
+            BootstrapServers = bootstrap,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 5,
+            BatchSize = 1_000_000,
+            ClientId = "streamscoring-demo-traffic",
+        };
+        var failures = 0L;
+        using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
+        var clock = Stopwatch.StartNew();
+        var sent = 0L;
+        using var messages = traffic.Messages().GetEnumerator();
+        while (clock.Elapsed < options.Duration && !cancellationToken.IsCancellationRequested)
+        {
+            var due = (long)(clock.Elapsed.TotalSeconds * options.Rate);
+            while (sent < due && messages.MoveNext())
+            {
+                var (key, value) = messages.Current;
+                while (true)
+                {
+                    try
+                    {
+                        producer.Produce(topic, new Message<byte[], byte[]> { Key = key, Value = value }, report =>
+                        {
+                            if (report.Error.IsError)
+                            {
+                                Interlocked.Increment(ref failures);
+                            }
+                        });
+                        break;
+                    }
+                    catch (ProduceException<byte[], byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+                    {
+                        producer.Poll(TimeSpan.FromMilliseconds(10));
+                    }
+                }
+
+                sent++;
+            }
+
+            Thread.Sleep(2);
+        }
+
+        producer.Flush(TimeSpan.FromSeconds(30));
+        if (Interlocked.Read(ref failures) > 0)
+        {
+            Console.Error.WriteLine($"warning: {failures} demo messages were not delivered to Kafka");
+        }
+
+        return sent;
+    }
+
+    private static async Task ShowProgressAsync(DemoOptions options, DemoDashboard dashboard, Task producing, Stopwatch clock, TextWriter output, CancellationToken cancellationToken)
+    {
+        if (!options.Json && !Console.IsOutputRedirected)
+        {
+            await AnsiConsole.Live(dashboard.Render(DateTimeOffset.UtcNow, clock.Elapsed)).StartAsync(async live =>
+            {
+                while (!producing.IsCompleted)
+                {
+                    await Task.WhenAny(producing, Task.Delay(1000, cancellationToken));
+                    live.UpdateTarget(dashboard.Render(DateTimeOffset.UtcNow, clock.Elapsed));
+                }
+            });
+            return;
+        }
+
+        // Not a terminal (CI, --json): a plain progress line every 5 s on stderr.
+        var progress = options.Json ? Console.Error : output;
+        while (!producing.IsCompleted)
+        {
+            await Task.WhenAny(producing, Task.Delay(5000, cancellationToken));
+            dashboard.Render(DateTimeOffset.UtcNow, clock.Elapsed);
+            await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed:mm\\:ss}] {dashboard.Summary()}"));
+        }
+    }
+
+    private static HashSet<string> ReadAlertedUsers(string bootstrap, string topic)
+    {
+        var users = new HashSet<string>(StringComparer.Ordinal);
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = VerifyGroup,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnablePartitionEof = true,
+            EnableAutoCommit = false,
+        };
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
+        using var metadata = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        var partitions = metadata.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics[0].Partitions
+            .Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning)).ToList();
+        consumer.Assign(partitions);
+        var open = partitions.Count;
+        var deadline = Stopwatch.StartNew();
+        while (open > 0 && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (result is null)
+            {
+                continue;
+            }
+
+            if (result.IsPartitionEOF)
+            {
+                open--;
+                continue;
+            }
+
+            using var doc = JsonDocument.Parse(result.Message.Value);
+            users.Add(doc.RootElement.GetProperty("user_id").GetString()!);
+        }
+
+        consumer.Close();
+        return users;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

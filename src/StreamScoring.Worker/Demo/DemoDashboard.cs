@@ -19,7 +19,7 @@ internal sealed class DemoDashboard(MetricsCollector metrics, DemoTraffic traffi
         metrics.RecordObservables();
         var consumed = metrics.Total(DemoMetrics.EventsConsumed);
         var scores = metrics.Total(DemoMetrics.Scores);
-        var produced = traffic.Produced;
+        var produced = traffic.ProducedCount;
         var seconds = _lastAt == DateTimeOffset.MinValue ? Math.Max(elapsed.TotalSeconds, 1e-3) : Math.Max((now - _lastAt).TotalSeconds, 1e-3);
         var eventsPerSecond = (consumed - _lastConsumed) / seconds;
         var scoresPerSecond = (scores - _lastScores) / seconds;
@@ -45,7 +45,7 @@ internal sealed class DemoDashboard(MetricsCollector metrics, DemoTraffic traffi
 
     /// <summary>A one-line form of the last frame, for logs and non-interactive output.</summary>
     public string Summary() => string.Create(CultureInfo.InvariantCulture,
-        $"produced {traffic.Produced:N0}, consumed {_lastConsumed:N0} ({F(_lastRate)}/s), scores {_lastScores:N0}, p99 {F(metrics.Quantile(DemoMetrics.EndToEndImmediate, 0.99) * 1000, "F1")} ms, dead letters {metrics.Total(DemoMetrics.DeadLettered):N0}, lag {F(metrics.Total(DemoMetrics.ConsumerLag))}");
+        $"produced {traffic.ProducedCount:N0}, consumed {_lastConsumed:N0} ({F(_lastRate)}/s), scores {_lastScores:N0}, p99 {F(metrics.Quantile(DemoMetrics.EndToEndImmediate, 0.99) * 1000, "F1")} ms, dead letters {metrics.Total(DemoMetrics.DeadLettered):N0}, lag {F(metrics.Total(DemoMetrics.ConsumerLag))}");
 
     private static Table Breakdown(string title, IReadOnlyDictionary<string, double> values)
     {

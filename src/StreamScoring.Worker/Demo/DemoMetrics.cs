@@ -12,5 +12,8 @@ internal static class DemoMetrics
     public const string EndToEnd = "streamscoring.end_to_end_latency";
     public const string EndToEndImmediate = EndToEnd + "|immediate";
     public const string EndToEndDebounced = EndToEnd + "|debounced";
+    public const string RedisApply = "streamscoring.redis_latency|apply";
+    public const string Inference = "streamscoring.inference_latency";
+    public const string BatchSize = "streamscoring.batch_size";
     public const string ConsumerLag = "streamscoring.consumer_lag";
 }

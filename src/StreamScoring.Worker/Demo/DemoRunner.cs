@@ -91,8 +91,9 @@ internal static class DemoRunner
         }
 
         var traffic = new DemoTraffic(seed: 1, options.MalformedShare);
+        var prepared = traffic.Prepare((int)Math.Min(int.MaxValue - 1, (long)options.Rate * (long)Math.Ceiling(options.Duration.TotalSeconds)));
         var clock = Stopwatch.StartNew();
-        var producing = Task.Run(() => Produce(kafka.BootstrapServers, topics.Input, traffic, options, cancellationToken), cancellationToken);
+        var producing = Task.Run(() => Produce(kafka.BootstrapServers, topics.Input, traffic, prepared, options, cancellationToken), cancellationToken);
         var dashboard = new DemoDashboard(metrics, traffic);
         await ShowProgressAsync(options, dashboard, producing, clock, output, cancellationToken);
         var produceSeconds = clock.Elapsed.TotalSeconds;
@@ -132,6 +133,9 @@ internal static class DemoRunner
             FraudAlertRecall = traffic.FraudUsers.Count == 0 ? null : Math.Round((double)truePositives / traffic.FraudUsers.Count, 4),
             EventsPerSecond = Math.Round(produced / Math.Max(produceSeconds, consumedSeconds - drain.Elapsed.TotalSeconds), 1),
             FeatureStore = redis is null ? "memory" : "redis",
+            RedisApplyP99Ms = Math.Round(metrics.Quantile(DemoMetrics.RedisApply, 0.99) * 1000, 2),
+            InferenceP99Ms = Math.Round(metrics.Quantile(DemoMetrics.Inference, 0.99) * 1000, 2),
+            MeanBatchSize = Math.Round(metrics.Mean(DemoMetrics.BatchSize), 1),
         };
 
         if (!options.Json)
@@ -146,7 +150,7 @@ internal static class DemoRunner
         return summary.Lost == 0 ? 0 : 1;
     }
 
-    private static long Produce(string bootstrap, string topic, DemoTraffic traffic, DemoOptions options, CancellationToken cancellationToken)
+    private static long Produce(string bootstrap, string topic, DemoTraffic traffic, IReadOnlyList<DemoMessage> prepared, DemoOptions options, CancellationToken cancellationToken)
     {
         var config = new ProducerConfig
         {
@@ -161,13 +165,13 @@ internal static class DemoRunner
         using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
         var clock = Stopwatch.StartNew();
         var sent = 0L;
-        using var messages = traffic.Messages().GetEnumerator();
-        while (clock.Elapsed < options.Duration && !cancellationToken.IsCancellationRequested)
+        while (clock.Elapsed < options.Duration && sent < prepared.Count && !cancellationToken.IsCancellationRequested)
         {
-            var due = (long)(clock.Elapsed.TotalSeconds * options.Rate);
-            while (sent < due && messages.MoveNext())
+            var due = Math.Min(prepared.Count, (long)(clock.Elapsed.TotalSeconds * options.Rate));
+            while (sent < due)
             {
-                var (key, value) = messages.Current;
+                var message = prepared[(int)sent];
+                var (key, value) = (message.Key, message.Value);
                 while (true)
                 {
                     try
@@ -187,6 +191,7 @@ internal static class DemoRunner
                     }
                 }
 
+                traffic.Produced(message);
                 sent++;
             }
 

@@ -19,6 +19,9 @@ internal sealed record DemoSummary
     [JsonPropertyName("fraud_alert_recall")] public double? FraudAlertRecall { get; init; }
     [JsonPropertyName("events_per_second")] public double EventsPerSecond { get; init; }
     [JsonPropertyName("feature_store")] public required string FeatureStore { get; init; }
+    [JsonPropertyName("feature_store_apply_p99_ms")] public double RedisApplyP99Ms { get; init; }
+    [JsonPropertyName("inference_p99_ms")] public double InferenceP99Ms { get; init; }
+    [JsonPropertyName("mean_batch_size")] public double MeanBatchSize { get; init; }
 }
 
 [JsonSerializable(typeof(DemoSummary))]

@@ -36,37 +36,63 @@ internal sealed class DemoTraffic
     public Dictionary<EventError, int> Malformed { get; } = [];
 
     /// <summary>Messages produced so far.</summary>
-    public long Produced { get; private set; }
+    public long ProducedCount { get; private set; }
 
-    /// <summary>An endless sequence of (key, value) messages in per-user timestamp order.</summary>
-    public IEnumerable<(byte[] Key, byte[] Value)> Messages()
+    /// <summary>
+    /// Generates and serialises <paramref name="count"/> messages up front, so the measured run spends
+    /// no CPU on simulation (on a 2-core machine the producer would otherwise compete with the worker).
+    /// </summary>
+    public IReadOnlyList<DemoMessage> Prepare(int count)
     {
-        while (true)
+        var messages = new List<DemoMessage>(count);
+        while (messages.Count < count)
         {
             var prefix = $"r{_run}-";
             var options = SimulatorOptions.Training(_run) with { Users = UsersPerRun, Days = 14 };
             _run++;
             foreach (var labelled in ClickstreamSimulator.Generate(options))
             {
+                if (messages.Count == count)
+                {
+                    break;
+                }
+
                 var evt = labelled.Event with { UserId = prefix + labelled.Event.UserId };
                 var bytes = ClickEventWriter.ToUtf8(evt);
-                Produced++;
                 if (_random.NextDouble() < _malformedShare)
                 {
                     var bad = _malformed.CreateAny(bytes);
-                    Malformed[bad.Error] = Malformed.GetValueOrDefault(bad.Error) + 1;
-                    yield return (bad.Key, bad.Value);
+                    messages.Add(new DemoMessage(bad.Key, bad.Value, null, null, bad.Error));
                     continue;
                 }
 
-                ValidEventIds.Add(evt.EventId);
-                if (labelled.Labels.Fraud)
-                {
-                    FraudUsers.Add(evt.UserId);
-                }
-
-                yield return (Encoding.UTF8.GetBytes(evt.UserId), bytes);
+                messages.Add(new DemoMessage(Encoding.UTF8.GetBytes(evt.UserId), bytes, evt.EventId, labelled.Labels.Fraud ? evt.UserId : null, EventError.None));
             }
+        }
+
+        return messages;
+    }
+
+    /// <summary>Records that <paramref name="message"/> was handed to Kafka.</summary>
+    public void Produced(DemoMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ProducedCount++;
+        if (message.ValidEventId is { } id)
+        {
+            ValidEventIds.Add(id);
+        }
+        else
+        {
+            Malformed[message.Error] = Malformed.GetValueOrDefault(message.Error) + 1;
+        }
+
+        if (message.FraudUser is { } user)
+        {
+            FraudUsers.Add(user);
         }
     }
 }
+
+/// <summary>One prepared demo message and what it means for the summary.</summary>
+internal sealed record DemoMessage(byte[] Key, byte[] Value, string? ValidEventId, string? FraudUser, EventError Error);

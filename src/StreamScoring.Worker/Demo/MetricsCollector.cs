@@ -51,6 +51,10 @@ internal sealed class MetricsCollector : IDisposable
         return sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
 
+    /// <summary>The mean of a histogram's values; NaN when none.</summary>
+    public double Mean(string instrument) =>
+        _values.TryGetValue(instrument, out var queue) && !queue.IsEmpty ? queue.Average() : double.NaN;
+
     /// <summary>Polls observable instruments (gauges such as consumer lag).</summary>
     public void RecordObservables() => _listener.RecordObservableInstruments();
 

@@ -162,18 +162,19 @@ public sealed class RedisFeatureStore : IFeatureStore
 
     private static RedisValue Optional(string? value) => value is null ? RedisValue.EmptyString : (RedisValue)value;
 
-    // Sends every call in one pipeline and waits for all replies. Scripts go as EVALSHA once
-    // StackExchange.Redis knows the server has them (it sends SCRIPT LOAD first otherwise); a NOSCRIPT
-    // reply (restart, failover, SCRIPT FLUSH) makes it forget the hash, so the failed calls are sent once
-    // more, which reloads the script. Re-running an update is safe: it is idempotent by event id.
-    private async Task<RedisResult[]> EvaluateAllAsync(string script, (RedisKey[] Keys, RedisValue[] Args)[] calls, string operation, CancellationToken cancellationToken)
+    // Sends every call in one pipeline (EVALSHA) and waits for all replies. A NOSCRIPT reply (first use,
+    // restart, failover, SCRIPT FLUSH) loads the script and sends the failed calls once more: re-running
+    // an update is safe, it is idempotent by event id. (StackExchange.Redis's own EVAL-on-NOSCRIPT path,
+    // taken when a script is passed as text, left batched calls without a reply after SCRIPT FLUSH; sending
+    // the hash ourselves keeps the behaviour explicit.)
+    private async Task<RedisResult[]> EvaluateAllAsync(LuaScriptText script, (RedisKey[] Keys, RedisValue[] Args)[] calls, string operation, CancellationToken cancellationToken)
     {
         var database = _redis.GetDatabase();
         var tasks = new Task<RedisResult>[calls.Length];
         var batch = database.CreateBatch();
         for (var i = 0; i < calls.Length; i++)
         {
-            tasks[i] = batch.ScriptEvaluateAsync(script, calls[i].Keys, calls[i].Args);
+            tasks[i] = batch.ScriptEvaluateAsync(script.Sha1, calls[i].Keys, calls[i].Args);
         }
 
         batch.Execute();
@@ -185,12 +186,13 @@ public sealed class RedisFeatureStore : IFeatureStore
             }
             catch (RedisServerException) when (OnlyNoScriptFailures(tasks))
             {
+                await database.ExecuteAsync("SCRIPT", "LOAD", script.Text);
                 var retried = 0;
                 for (var i = 0; i < tasks.Length; i++)
                 {
                     if (tasks[i].IsFaulted)
                     {
-                        tasks[i] = database.ScriptEvaluateAsync(script, calls[i].Keys, calls[i].Args);
+                        tasks[i] = database.ScriptEvaluateAsync(script.Sha1, calls[i].Keys, calls[i].Args);
                         retried++;
                     }
                 }

@@ -15,7 +15,7 @@ internal static class RedisScripts
     private const long SessionGapMs = 30 * 60 * 1000;
 
     /// <summary>Applies one user's events (update.lua).</summary>
-    public static string Update { get; } = Fill("update", new Dictionary<string, string>(StringComparer.Ordinal)
+    public static LuaScriptText Update { get; } = Fill("update", new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["MAX_EVENTS"] = Int(FeatureSpec.MaxEvents),
         ["MAX_DISTINCT"] = Int(FeatureSpec.MaxDistinctPerDimension),
@@ -37,7 +37,7 @@ internal static class RedisScripts
     });
 
     /// <summary>Reads one user's raw state (read.lua).</summary>
-    public static string Read { get; } = Fill("read", new Dictionary<string, string>(StringComparer.Ordinal)
+    public static LuaScriptText Read { get; } = Fill("read", new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["WINDOWS"] = Int(FeatureSpec.Windows.Count),
         ["DISTINCT_DIMS"] = Int(FeatureSpec.DistinctStatCount),
@@ -45,7 +45,7 @@ internal static class RedisScripts
 
     private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Fill(string name, Dictionary<string, string> values)
+    private static LuaScriptText Fill(string name, Dictionary<string, string> values)
     {
         var resource = $"StreamScoring.Features.Redis.{name}.lua";
         using var stream = typeof(RedisScripts).Assembly.GetManifestResourceStream(resource)
@@ -59,7 +59,7 @@ internal static class RedisScripts
 
         var open = text.IndexOf("{{", StringComparison.Ordinal);
         return open < 0
-            ? text
+            ? new LuaScriptText(text)
             : throw new InvalidOperationException($"script {name}.lua has an unfilled placeholder at offset {open}");
     }
 }

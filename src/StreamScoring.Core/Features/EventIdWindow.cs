@@ -15,9 +15,17 @@ public sealed class EventIdWindow
     /// <summary>Ids remembered.</summary>
     public int Count => _ids.Count;
 
-    /// <summary>Records <paramref name="eventId"/> seen at <paramref name="timestampMs"/>; false when it is a duplicate.</summary>
+    /// <summary>Records <paramref name="eventId"/> seen at <paramref name="timestampMs"/>; false when it is a duplicate or more than the window late.</summary>
     public bool Add(string eventId, long timestampMs)
     {
+        // An event older than the window before the latest one could be a redelivery whose id is
+        // already forgotten: it is refused as too late, so nothing is ever counted twice. This is
+        // the pipeline's allowed lateness.
+        if (_latestMs != long.MinValue && _latestMs - timestampMs > WindowMs)
+        {
+            return false;
+        }
+
         if (!_ids.Add(eventId))
         {
             return false;

@@ -25,8 +25,10 @@ public static partial class FeatureSpec
     public static TimeSpan Horizon => Windows[^1].Length;
 
     /// <summary>
-    /// How long an event id is remembered for deduplication, in event time. Kafka redelivers after a
-    /// crash or rebalance within minutes; a day leaves a wide margin.
+    /// How long an event id is remembered for deduplication, in event time, and so the allowed
+    /// lateness: an event more than this older than the user's latest event is refused (it could be
+    /// a redelivery whose id is forgotten). Kafka redelivers after a crash or rebalance within
+    /// minutes; a day leaves a wide margin, also for replays.
     /// </summary>
     public static TimeSpan DedupeWindow { get; } = TimeSpan.FromHours(24);
 

@@ -8,7 +8,7 @@
 -- ARGV: per event, in arrival order: id, ts ms, type, presence mask (1 session, 2 product, 4 category,
 -- 8 device, 16 ip, 32 country), session, product, category, device, ip, country, price (round-trip
 -- text), type token, category token, price token.
--- Returns one flag per event: 1 applied, 0 duplicate (its id is within the dedupe window).
+-- Returns one flag per event: 1 applied, 0 duplicate (its id is within the dedupe window) or too late.
 --
 -- Numbers: Lua 5.1 has doubles only. Times are integer ms (< 2^53, exact); sums are doubles added in
 -- the same order as C# and stored with %.17g, so they round-trip bit for bit (HINCRBYFLOAT uses long
@@ -100,7 +100,8 @@ local applied, any = {}, false
 for i = 0, #ARGV / FIELDS - 1 do
   local b = i * FIELDS
   local id, ts = ARGV[b + 1], tonumber(ARGV[b + 2])
-  if redis.call('ZSCORE', KEYS[3], id) then
+  if (n > 0 and now - ts > DEDUPE) or redis.call('ZSCORE', KEYS[3], id) then
+    -- A duplicate, or later than the dedupe window (EventIdWindow's allowed lateness).
     applied[i + 1] = 0
   else
     applied[i + 1] = 1

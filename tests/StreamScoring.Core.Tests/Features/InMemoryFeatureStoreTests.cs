@@ -59,13 +59,15 @@ public class InMemoryFeatureStoreTests
     }
 
     [Fact]
-    public void TryApply_IdOlderThanDedupeWindow_IsForgotten()
+    public void Add_IdOlderThanDedupeWindow_IsForgottenAndRefusedAsTooLate()
     {
         var window = new EventIdWindow();
         Assert.True(window.Add("a", 0));
         Assert.False(window.Add("a", 0));
         Assert.True(window.Add("b", (long)FeatureSpec.DedupeWindow.TotalMilliseconds + 1));
         Assert.Equal(1, window.Count);
-        Assert.True(window.Add("a", 0));
+        // "a" is forgotten, and an event that late is refused rather than counted again.
+        Assert.False(window.Add("a", 0));
+        Assert.True(window.Add("c", 1));
     }
 }

@@ -40,6 +40,27 @@ public abstract class FeatureStoreBehaviourTests
     }
 
     [Fact]
+    public async Task ApplyAsync_EventLaterThanTheDedupeWindow_IsRefusedNotCountedTwice()
+    {
+        var store = CreateSut();
+        var events = new EventBuilder(_time);
+        var old = events.Next(EventType.Purchase, price: 10);
+        _time.Advance(FeatureSpec.DedupeWindow + TimeSpan.FromHours(1));
+        var recent = events.Next(EventType.View);
+        var applied = new bool[2];
+
+        Assert.Equal(2, await store.ApplyAsync([old, recent], applied));
+        // The old event's id is forgotten by now; a redelivery of it must still not count again.
+        Assert.Equal(0, await store.ApplyAsync([old], applied));
+        Assert.False(applied[0]);
+        var lateNewcomer = old with { EventId = "late-" + old.EventId };
+        Assert.Equal(0, await store.ApplyAsync([lateNewcomer], applied));
+
+        var features = await UserFeatures.ReadAsync(store, "u1");
+        Assert.Equal(UserFeatures.Normalised(UserFeature.EventsTotal, 2), features.Aggregate(UserFeature.EventsTotal));
+    }
+
+    [Fact]
     public async Task ReadAsync_EventsAtBucketEdges_CountOnlyThoseInsideTheWindow()
     {
         var store = CreateSut();

@@ -26,8 +26,25 @@ public sealed class RedisServerProcess : IDisposable
     /// <summary>A StackExchange.Redis connection string for this server.</summary>
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
 
-    /// <summary>True while the server process runs.</summary>
-    public bool IsRunning => !_process.HasExited;
+    /// <summary>The server's process id.</summary>
+    public int ProcessId { get; private init; }
+
+    /// <summary>True while the server process runs (false after <see cref="Dispose"/>).</summary>
+    public bool IsRunning
+    {
+        get
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(ProcessId);
+                return !process.HasExited;
+            }
+            catch (ArgumentException)
+            {
+                return false; // no such process any more
+            }
+        }
+    }
 
     /// <summary>Finds <c>redis-server</c> on PATH; null when it is not installed.</summary>
     public static string? FindExecutable() =>
@@ -60,7 +77,7 @@ public sealed class RedisServerProcess : IDisposable
         process.ErrorDataReceived += static (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new RedisServerProcess(process, directory, port);
+        var server = new RedisServerProcess(process, directory, port) { ProcessId = process.Id };
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
         while (DateTime.UtcNow < deadline)
         {

@@ -72,6 +72,20 @@ public sealed class PipelineEndToEndTests(PipelineServers servers)
 
         await using var host = await PipelineHarness.StartAsync(scenario);
         await WaitUntilAsync(() => host.Applied.Count >= valid.Count && host.Pipeline.PendingUsers == 0, "every valid event to be applied and scored");
+        using (var http = new HttpClient { BaseAddress = host.BaseAddress })
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode);
+            await Task.Delay(600); // the consumer counters reach the exported metrics a few times a second
+            var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+            // Prometheus text format; the exporter adds an otel_scope_name label to every series.
+            Assert.Matches($"(?m)^streamscoring_feature_updates_total{{[^}}]*}} {valid.Count}$", metrics);
+            Assert.Matches($"(?m)^streamscoring_events_consumed_total{{[^}}]*}} {messages.Count}$", metrics);
+            Assert.Matches("(?m)^streamscoring_events_dead_lettered_total{[^}]*reason=\"malformed_json\"[^}]*} [1-9]", metrics);
+            Assert.Matches("(?m)^streamscoring_end_to_end_latency_seconds_bucket{[^}]*trigger=\"immediate\"", metrics);
+            Assert.Matches("(?m)^streamscoring_model_info{[^}]*model_version=", metrics);
+        }
+
         await host.StopAsync();
 
         // Features: every valid event exactly once, nothing else.

@@ -30,6 +30,9 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The address the host's HTTP endpoints (/metrics, /healthz, /readyz) listen on.</summary>
+    public Uri BaseAddress => new(_app.Urls.First());
+
     public static async Task<PipelineHarness> StartAsync(PipelineScenario scenario)
     {
         var app = ServiceHost.Build([], scenario.Configuration(), static logging => logging

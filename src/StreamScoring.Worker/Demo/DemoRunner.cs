@@ -160,6 +160,8 @@ internal static class DemoRunner
             LingerMs = 5,
             BatchSize = 1_000_000,
             ClientId = "streamscoring-demo-traffic",
+            // Only the error of each delivery report is read: skip marshalling keys and values back.
+            DeliveryReportFields = "none",
         };
         var failures = 0L;
         using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();

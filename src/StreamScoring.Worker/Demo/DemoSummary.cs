@@ -17,7 +17,10 @@ internal sealed record DemoSummary
     [JsonPropertyName("latency_ms")] public required IReadOnlyDictionary<string, double> LatencyMs { get; init; }
     [JsonPropertyName("fraud_alert_precision")] public double? FraudAlertPrecision { get; init; }
     [JsonPropertyName("fraud_alert_recall")] public double? FraudAlertRecall { get; init; }
+    /// <summary>Events consumed per second, from the first produced until the last consumed and scored.</summary>
     [JsonPropertyName("events_per_second")] public double EventsPerSecond { get; init; }
+    [JsonPropertyName("produce_seconds")] public double ProduceSeconds { get; init; }
+    [JsonPropertyName("drain_seconds")] public double DrainSeconds { get; init; }
     [JsonPropertyName("feature_store")] public required string FeatureStore { get; init; }
     [JsonPropertyName("feature_store_apply_p99_ms")] public double RedisApplyP99Ms { get; init; }
     [JsonPropertyName("inference_p99_ms")] public double InferenceP99Ms { get; init; }

@@ -11,14 +11,5 @@ internal static class BenchmarkData
 
     public static ClickEvent[] Events => LazyEvents.Value;
 
-    public static string RepositoryFile(params string[] parts)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "StreamScoring.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine([dir?.FullName ?? throw new InvalidOperationException("StreamScoring.sln not found"), .. parts]);
-    }
+    public static string RepositoryFile(params string[] parts) => StreamScoring.Tests.Shared.RepositoryPaths.File(parts);
 }

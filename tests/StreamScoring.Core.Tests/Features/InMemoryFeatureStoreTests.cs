@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
+using StreamScoring.Tests.Shared;
 
 namespace StreamScoring.Core.Tests.Features;
 

@@ -5,6 +5,7 @@ using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
 using StreamScoring.Features.Redis;
 using StreamScoring.IntegrationTests.Fixtures;
+using StreamScoring.Tests.Shared;
 
 namespace StreamScoring.IntegrationTests.Redis;
 

@@ -6,16 +6,7 @@ namespace StreamScoring.Training.Tests.Pipeline;
 /// <summary>The model committed under <c>models/</c>: its manifest, ONNX file and segments agree with the code.</summary>
 public class ShippedModelTests
 {
-    private static string ModelsPath(string file)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "StreamScoring.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir!.FullName, "models", file);
-    }
+    private static string ModelsPath(string file) => StreamScoring.Tests.Shared.RepositoryPaths.File("models", file);
 
     [Fact]
     public void Manifest_MatchesTheCodesFeatureSpecAndTheOnnxFile()

@@ -47,6 +47,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
     private readonly KafkaOutputProducer _deadLetters;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly Barrier? _closeTogether;
 
     // Touched only on the loop thread (rebalance and statistics handlers run inside Consume).
     private readonly Dictionary<TopicPartition, PartitionState> _partitions = [];
@@ -70,6 +71,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
     /// <param name="deadLetters">The shared producer that writes dead letters.</param>
     /// <param name="logger">Logger.</param>
     /// <param name="timeProvider">Clock for receive timestamps and store/drain intervals; the system clock by default.</param>
+    /// <param name="closeTogether">Shared by the loops of one process so they commit before any of them leaves the group; null for a lone loop.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The Kafka configuration is invalid.</exception>
     public ClickstreamConsumerLoop(
         KafkaOptions kafka,
@@ -78,7 +80,8 @@ public sealed class ClickstreamConsumerLoop : IDisposable
         ChannelWriter<ConsumedEvent> output,
         KafkaOutputProducer deadLetters,
         ILogger<ClickstreamConsumerLoop> logger,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        Barrier? closeTogether = null)
     {
         ArgumentNullException.ThrowIfNull(kafka);
         ArgumentNullException.ThrowIfNull(topics);
@@ -92,6 +95,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
         _deadLetters = deadLetters;
         _logger = logger;
         _time = timeProvider ?? TimeProvider.System;
+        _closeTogether = closeTogether;
         Name = "consumer-" + Interlocked.Increment(ref s_instances).ToString(CultureInfo.InvariantCulture);
 
         var config = kafka.CreateConsumerConfig(options);
@@ -523,6 +527,10 @@ public sealed class ClickstreamConsumerLoop : IDisposable
                 StoreAll();
                 Commit();
             }
+
+            // Loops of one process leave the group together: the first Close() starts a rebalance,
+            // and a sibling committing during it would be refused ("rebalance in progress").
+            _closeTogether?.SignalAndWait(_options.ShutdownDrainTimeout);
 
             // The held event was never handed over: its offset is still pending, so it is not
             // committed past and the next owner reads it.

@@ -29,6 +29,7 @@ public sealed partial class StreamScoringWorker : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ClickstreamConsumerLoop[] _loops;
+    private readonly Barrier _closeTogether;
     private readonly long[] _pumpedConsumed;
     private readonly long[,] _pumpedDeadLettered;
 
@@ -51,8 +52,9 @@ public sealed partial class StreamScoringWorker : BackgroundService
         _lifetime = lifetime;
         _time = timeProvider;
         _logger = loggers.CreateLogger<StreamScoringWorker>();
+        _closeTogether = new Barrier(consumer.Value.Workers);
         _loops = [.. Enumerable.Range(0, consumer.Value.Workers).Select(_ => new ClickstreamConsumerLoop(
-            kafka.Value, topics.Value, consumer.Value, pipeline.Input, producer, loggers.CreateLogger<ClickstreamConsumerLoop>(), timeProvider))];
+            kafka.Value, topics.Value, consumer.Value, pipeline.Input, producer, loggers.CreateLogger<ClickstreamConsumerLoop>(), timeProvider, _closeTogether))];
         _pumpedConsumed = new long[_loops.Length];
         _pumpedDeadLettered = new long[_loops.Length, EventErrors.All.Count + 1];
         telemetry.SetConsumerLagSource(() => _loops.SelectMany(l => l.ConsumerLag)
@@ -110,6 +112,7 @@ public sealed partial class StreamScoringWorker : BackgroundService
             loop.Dispose();
         }
 
+        _closeTogether.Dispose();
         base.Dispose();
     }
 

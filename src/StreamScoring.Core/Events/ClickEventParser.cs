@@ -27,6 +27,9 @@ public static class ClickEventParser
     private static readonly long MinTs = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
     private static readonly long MaxTs = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
+    /// <summary>True when <paramref name="timestampMs"/> lies in 2000-01-01 .. 2100-01-01 (the accepted event times).</summary>
+    public static bool IsTimestampInRange(long timestampMs) => timestampMs >= MinTs && timestampMs < MaxTs;
+
     private enum Field { EventId, UserId, SessionId, Ts, Type, ProductId, Category, Brand, Price, Currency, DeviceId, Ip, Country, UserAgent, CampaignId, Unknown }
 
     /// <summary>Parses one event; on failure <paramref name="error"/> says why and <paramref name="evt"/> is null.</summary>
@@ -290,7 +293,7 @@ public static class ClickEventParser
             return EventError.WrongFieldType;
         }
 
-        if (ms < MinTs || ms >= MaxTs)
+        if (!IsTimestampInRange(ms))
         {
             return EventError.TimestampOutOfRange;
         }

@@ -73,7 +73,7 @@ public static class Rees46CsvReader
             return new(line, null, EventError.InvalidTimestamp);
         }
 
-        if (ts < new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero) || ts >= new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero))
+        if (!ClickEventParser.IsTimestampInRange(ts.ToUnixTimeMilliseconds()))
         {
             return new(line, null, EventError.TimestampOutOfRange);
         }

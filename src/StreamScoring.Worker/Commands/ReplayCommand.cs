@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
-using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Import;
 using StreamScoring.Kafka;
+using StreamScoring.Worker.Internal;
 
 namespace StreamScoring.Worker.Commands;
 
@@ -46,8 +46,8 @@ internal static class ReplayCommand
         }
 
         var ordered = valid.OrderBy(l => l.Event!.TimestampMs).ThenBy(l => l.Line).Select(l => l.Event!).ToList();
-        var failures = 0L;
-        using (var producer = new ProducerBuilder<byte[], byte[]>(kafka.CreateProducerConfig()).Build())
+        long failures;
+        using (var producer = new BulkProducer(kafka.CreateProducerConfig()))
         {
             var clock = Stopwatch.StartNew();
             var first = ordered.Count > 0 ? ordered[0].TimestampMs : 0;
@@ -63,28 +63,11 @@ internal static class ReplayCommand
                     }
                 }
 
-                var message = new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(evt.UserId), Value = ClickEventWriter.ToUtf8(evt) };
-                while (true)
-                {
-                    try
-                    {
-                        producer.Produce(topics.Input, message, report =>
-                        {
-                            if (report.Error.IsError)
-                            {
-                                Interlocked.Increment(ref failures);
-                            }
-                        });
-                        break;
-                    }
-                    catch (ProduceException<byte[], byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-                    {
-                        producer.Poll(TimeSpan.FromMilliseconds(10));
-                    }
-                }
+                producer.Produce(topics.Input, Encoding.UTF8.GetBytes(evt.UserId), ClickEventWriter.ToUtf8(evt));
             }
 
             producer.Flush(TimeSpan.FromSeconds(60));
+            failures = producer.Failures;
         }
 
         log.WriteLine($"replayed {ordered.Count - failures} of {ordered.Count} events from {input} into {topics.Input} ({valid.Count} valid lines)");

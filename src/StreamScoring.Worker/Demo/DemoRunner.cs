@@ -12,6 +12,7 @@ using Spectre.Console;
 using StreamScoring.Features.Redis;
 using StreamScoring.Kafka;
 using StreamScoring.Worker.Hosting;
+using StreamScoring.Worker.Internal;
 using StreamScoring.Worker.Pipeline;
 using StreamScoring.Worker.Telemetry;
 
@@ -170,8 +171,7 @@ internal static class DemoRunner
             // Only the error of each delivery report is read: skip marshalling keys and values back.
             DeliveryReportFields = "none",
         };
-        var failures = 0L;
-        using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
+        using var producer = new BulkProducer(config);
         var clock = Stopwatch.StartNew();
         var sent = 0L;
         while (clock.Elapsed < options.Duration && sent < prepared.Count && !cancellationToken.IsCancellationRequested)
@@ -180,26 +180,7 @@ internal static class DemoRunner
             while (sent < due)
             {
                 var message = prepared[(int)sent];
-                var (key, value) = (message.Key, message.Value);
-                while (true)
-                {
-                    try
-                    {
-                        producer.Produce(topic, new Message<byte[], byte[]> { Key = key, Value = value }, report =>
-                        {
-                            if (report.Error.IsError)
-                            {
-                                Interlocked.Increment(ref failures);
-                            }
-                        });
-                        break;
-                    }
-                    catch (ProduceException<byte[], byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-                    {
-                        producer.Poll(TimeSpan.FromMilliseconds(10));
-                    }
-                }
-
+                producer.Produce(topic, message.Key, message.Value);
                 traffic.Produced(message);
                 sent++;
             }
@@ -208,9 +189,9 @@ internal static class DemoRunner
         }
 
         producer.Flush(TimeSpan.FromSeconds(30));
-        if (Interlocked.Read(ref failures) > 0)
+        if (producer.Failures > 0)
         {
-            Console.Error.WriteLine($"warning: {failures} demo messages were not delivered to Kafka");
+            Console.Error.WriteLine($"warning: {producer.Failures} demo messages were not delivered to Kafka");
         }
 
         return sent;

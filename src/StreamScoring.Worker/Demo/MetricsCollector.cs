@@ -74,7 +74,7 @@ internal sealed class MetricsCollector : IDisposable
             return;
         }
 
-        if (instrument.GetType().Name.StartsWith("Observable", StringComparison.Ordinal))
+        if (instrument.IsObservable)
         {
             _totals[(instrument.Name, tag)] = value; // gauges: last value
             return;

@@ -140,9 +140,9 @@ public sealed partial class StreamScoringWorker : BackgroundService
                 foreach (var reason in EventErrors.All)
                 {
                     var total = counters.DeadLettered(reason);
-                    for (var n = _pumpedDeadLettered[i, (int)reason]; n < total; n++)
+                    if (total > _pumpedDeadLettered[i, (int)reason])
                     {
-                        _telemetry.EventDeadLettered(reason.Code());
+                        _telemetry.EventDeadLettered(reason.Code(), total - _pumpedDeadLettered[i, (int)reason]);
                     }
 
                     _pumpedDeadLettered[i, (int)reason] = total;

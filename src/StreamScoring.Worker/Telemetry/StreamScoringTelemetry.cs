@@ -124,9 +124,9 @@ public sealed class StreamScoringTelemetry : IDisposable
         set => Volatile.Write(ref _modelVersion, value);
     }
 
-    /// <summary>Counts a dead-lettered event with its error code (e.g. <c>EventError.Code()</c>).</summary>
-    public void EventDeadLettered(string reason) =>
-        EventsDeadLettered.Add(1, new KeyValuePair<string, object?>(ReasonTag, reason));
+    /// <summary>Counts <paramref name="count"/> dead-lettered events with their error code (e.g. <c>EventError.Code()</c>).</summary>
+    public void EventDeadLettered(string reason, long count = 1) =>
+        EventsDeadLettered.Add(count, new KeyValuePair<string, object?>(ReasonTag, reason));
 
     /// <summary>Counts a published alert of <paramref name="head"/>.</summary>
     public void AlertPublished(string head) =>

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -11,38 +13,78 @@ using StreamScoring.Features.Redis.Internal;
 namespace StreamScoring.Features.Redis;
 
 /// <summary>
-/// <see cref="IFeatureStore"/> in Redis, shared by every worker: the same features as
-/// <see cref="InMemoryFeatureStore"/>, bit for bit. Each user's events of a micro-batch are applied by one
-/// Lua script (atomic, idempotent by event id within <see cref="FeatureSpec.DedupeWindow"/>) that mirrors
-/// <see cref="UserWindowState.Apply"/>; reads fetch the raw state with one script per user and compute the
-/// features with <see cref="UserWindowState"/> itself. All users of a batch go out in one pipeline, so a
-/// batch costs one round trip.
+/// <see cref="IFeatureStore"/> in Redis, shared by every worker, with the worker's own copy of the users it
+/// serves: features are computed by <see cref="UserWindowState"/> in process (the same code as
+/// <see cref="InMemoryFeatureStore"/>, so the same features bit for bit), and Redis holds what is needed to
+/// rebuild any user anywhere. An event counts as applied only once its write is acknowledged by Redis.
 /// </summary>
 /// <remarks>
-/// Keys of user <c>u</c> (prefix <see cref="RedisFeatureStoreOptions.KeyPrefix"/>, default <c>ss:</c>):
-/// <c>ss:{u}:s</c> scalars hash, <c>ss:{u}:r</c> last-L token ring, <c>ss:{u}:ids</c> dedupe zset,
-/// <c>ss:{u}:sp</c> session product counts, <c>ss:{u}:b:&lt;window&gt;</c> time buckets per window and
-/// <c>ss:{u}:d:&lt;dimension&gt;</c> distinct values (zset, score = last seen ms). Every key lives for
-/// <see cref="FeatureSpec.Horizon"/> after the user's latest batch, so idle users are forgotten as the in-memory
-/// store forgets them. Failures throw <see cref="RedisException"/>; a retried batch never counts an event twice.
+/// <para>
+/// One hash per user, <c>&lt;prefix&gt;{&lt;user&gt;}:w</c> (the braces are the Redis Cluster hash tag):
+/// <c>v</c> a version token, <c>s</c> a snapshot (the time buckets of every window, the last-L event ring,
+/// the distinct values and the event ids of the dedupe window; see <c>UserStateCodec</c>) and <c>b1..bn</c>
+/// log batches, the events applied since the snapshot. A micro-batch appends one log batch per user; every
+/// <see cref="RedisFeatureStoreOptions.CompactAfterBatches"/> batches the write is a fresh snapshot instead.
+/// Each write refreshes the hash's time to live to <see cref="FeatureSpec.Horizon"/>, so idle users are
+/// forgotten as the in-memory store forgets them.
+/// </para>
+/// <para>
+/// Writes are compare-and-set (write.lua): a write lands only if the hash still holds the version the
+/// worker's copy was built on. Kafka gives each user to one consumer at a time, so a conflict means the user
+/// moved between workers (a rebalance, a zombie consumer): the loser drops its copy, rebuilds the user from
+/// Redis and applies its events again, and event-id dedupe makes that safe. All users of a micro-batch go out
+/// in one pipeline (one round trip); users not in memory are read first with one pipelined HGETALL each.
+/// </para>
+/// <para>
+/// Failures throw <see cref="RedisException"/>; the users whose write was not acknowledged are dropped from
+/// memory, so applying the batch again rebuilds them from Redis and never counts an event twice.
+/// </para>
 /// </remarks>
 public sealed class RedisFeatureStore : IFeatureStore
 {
-    private const int FieldsPerEvent = 14;
+    private const int MaxAttempts = 8;
+    private const long MaxLogBytes = 64 * 1024;
+    private const string SnapshotField = "s";
 
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisKeyLayout _keys;
+    private readonly RedisFeatureStoreOptions _options;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, CachedUser> _cache = new(StringComparer.Ordinal);
+    private readonly Lock _sweepLock = new();
+    private readonly string _writerId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+    private readonly RedisValue _ttlMs = (long)FeatureSpec.Horizon.TotalMilliseconds;
+    private long _nextVersion;
+    private long _lastSweep;
+    private long _conflicts;
+    private long _usersLoaded;
 
-    /// <summary>Creates the store on <paramref name="redis"/> with the key prefix of <paramref name="options"/>.</summary>
-    public RedisFeatureStore(IConnectionMultiplexer redis, IOptions<RedisFeatureStoreOptions> options, ILogger<RedisFeatureStore>? logger = null)
+    /// <summary>Creates the store on <paramref name="redis"/> with <paramref name="options"/>.</summary>
+    public RedisFeatureStore(
+        IConnectionMultiplexer redis,
+        IOptions<RedisFeatureStoreOptions> options,
+        ILogger<RedisFeatureStore>? logger = null,
+        TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentNullException.ThrowIfNull(options);
         _redis = redis;
-        _keys = new RedisKeyLayout(options.Value.KeyPrefix);
+        _options = options.Value;
+        _keys = new RedisKeyLayout(_options.KeyPrefix);
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        _lastSweep = _time.GetTimestamp();
     }
+
+    /// <summary>User states held in this worker's memory.</summary>
+    public int CachedUsers => _cache.Count;
+
+    /// <summary>Writes refused because Redis held another version than this worker's copy (the user moved between workers).</summary>
+    public long Conflicts => Interlocked.Read(ref _conflicts);
+
+    /// <summary>Users rebuilt from Redis (not in memory when needed).</summary>
+    public long UsersLoaded => Interlocked.Read(ref _usersLoaded);
 
     /// <inheritdoc />
     /// <exception cref="RedisException">Redis failed or could not be reached; some users may be applied, and
@@ -58,8 +100,6 @@ public sealed class RedisFeatureStore : IFeatureStore
         }
 
         var started = Stopwatch.GetTimestamp();
-
-        // One script call per user, with the user's events in arrival order.
         var byUser = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var i = 0; i < events.Count; i++)
         {
@@ -72,35 +112,45 @@ public sealed class RedisFeatureStore : IFeatureStore
             list.Add(i);
         }
 
-        var users = byUser.Values.ToArray();
-        var calls = new (RedisKey[] Keys, RedisValue[] Args)[users.Length];
-        for (var u = 0; u < users.Length; u++)
+        List<string> pending = [.. byUser.Keys];
+        for (var attempt = 1; pending.Count > 0; attempt++)
         {
-            calls[u] = (_keys.UserKeys(events[users[u][0]].UserId), UpdateArgs(events, users[u]));
+            if (attempt > MaxAttempts)
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                    $"{pending.Count} users' feature state changed in Redis under every one of {MaxAttempts} attempts (several workers are writing them); the batch is retried"));
+            }
+
+            var entries = await GetAsync(pending, cancellationToken);
+            var writes = new List<PendingWrite>(pending.Count);
+            List<string> retry = [];
+            for (var u = 0; u < pending.Count; u++)
+            {
+                var write = Prepare(pending[u], entries[u], events, byUser[pending[u]], applied, out var stale);
+                if (write is not null)
+                {
+                    writes.Add(write);
+                }
+                else if (stale)
+                {
+                    retry.Add(pending[u]);
+                }
+            }
+
+            var conflicts = await WriteAllAsync(writes, cancellationToken);
+            retry.AddRange(conflicts);
+            pending = retry;
         }
 
-        var replies = await EvaluateAllAsync(RedisScripts.Update, calls, "update", cancellationToken);
-
         var count = 0;
-        for (var u = 0; u < users.Length; u++)
+        for (var i = 0; i < events.Count; i++)
         {
-            var flags = (RedisValue[]?)replies[u];
-            if (flags is null || flags.Length != users[u].Count)
-            {
-                throw new InvalidOperationException($"the update script returned {flags?.Length} flags for {users[u].Count} events");
-            }
-
-            for (var k = 0; k < flags.Length; k++)
-            {
-                var ok = (int)flags[k] == 1;
-                applied[users[u][k]] = ok;
-                count += ok ? 1 : 0;
-            }
+            count += applied[i] ? 1 : 0;
         }
 
         if (_logger.IsEnabled(LogLevel.Debug))
         {
-            RedisFeatureStoreLog.Applied(_logger, count, events.Count, users.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            RedisFeatureStoreLog.Applied(_logger, count, events.Count, byUser.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
         return count;
@@ -113,68 +163,93 @@ public sealed class RedisFeatureStore : IFeatureStore
         ArgumentNullException.ThrowIfNull(userIds);
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(userIds.Count, batch.Capacity, nameof(userIds));
-        var calls = new (RedisKey[] Keys, RedisValue[] Args)[userIds.Count];
-        for (var i = 0; i < calls.Length; i++)
+        var entries = await GetAsync(userIds, cancellationToken);
+        var now = _time.GetTimestamp();
+        for (var i = 0; i < entries.Length; i++)
         {
-            calls[i] = (_keys.UserKeys(userIds[i]), []);
-        }
-
-        var replies = calls.Length == 0 ? [] : await EvaluateAllAsync(RedisScripts.Read, calls, "read", cancellationToken);
-        UserWindowState? empty = null;
-        for (var i = 0; i < replies.Length; i++)
-        {
-            var snapshot = RedisSnapshotReader.Read(replies[i]);
-            batch.Write(i, snapshot is null ? empty ??= new UserWindowState() : UserWindowState.FromSnapshot(snapshot));
+            var entry = entries[i];
+            lock (entry.Lock)
+            {
+                entry.LastUsed = now;
+                batch.Write(i, entry.State);
+            }
         }
 
         batch.Count = userIds.Count;
     }
 
-    private static RedisValue[] UpdateArgs(IReadOnlyList<ClickEvent> events, List<int> indexes)
+    // Applies one user's events to its copy and builds the write that makes them durable; null when every
+    // event was a duplicate (nothing to write) or the copy is stale (the caller rebuilds it and tries again).
+    private PendingWrite? Prepare(string user, CachedUser entry, IReadOnlyList<ClickEvent> events, List<int> indexes, bool[] applied, out bool stale)
     {
-        var args = new RedisValue[indexes.Count * FieldsPerEvent];
-        var at = 0;
-        foreach (var index in indexes)
+        lock (entry.Lock)
         {
-            var evt = events[index];
-            args[at++] = evt.EventId;
-            args[at++] = evt.TimestampMs;
-            args[at++] = (int)evt.Type;
-            args[at++] = (evt.SessionId is null ? 0 : 1) | (evt.ProductId is null ? 0 : 2) | (evt.CategoryPath is null ? 0 : 4)
-                | (evt.DeviceId is null ? 0 : 8) | (evt.Ip is null ? 0 : 16) | (evt.Country is null ? 0 : 32);
-            args[at++] = Optional(evt.SessionId);
-            args[at++] = Optional(evt.ProductId);
-            args[at++] = Optional(evt.CategoryPath);
-            args[at++] = Optional(evt.DeviceId);
-            args[at++] = Optional(evt.Ip);
-            args[at++] = Optional(evt.Country);
-            args[at++] = evt.Price.ToString("R", CultureInfo.InvariantCulture);
+            stale = entry.Stale;
+            if (stale)
+            {
+                return null;
+            }
 
-            // The token parts that do not depend on the user's state (the category hash needs 64-bit
-            // integers, which Redis's Lua lacks); the script adds gap, change and product-repeat.
-            args[at++] = TokenEncoder.EventTypeId(evt.Type);
-            args[at++] = TokenEncoder.CategoryId(evt.CategoryPath);
-            args[at++] = TokenEncoder.PriceId(evt.Price);
+            entry.LastUsed = _time.GetTimestamp();
+            List<int>? fresh = null;
+            foreach (var i in indexes)
+            {
+                var evt = events[i];
+                applied[i] = entry.Ids.Add(evt.EventId, evt.TimestampMs);
+                if (applied[i])
+                {
+                    entry.State.Apply(evt);
+                    (fresh ??= []).Add(i);
+                }
+            }
+
+            if (fresh is null)
+            {
+                return null;
+            }
+
+            string field;
+            byte[] payload;
+            if (entry.NeedsSnapshot || entry.LogBatches >= _options.CompactAfterBatches || entry.LogBytes >= MaxLogBytes)
+            {
+                field = SnapshotField;
+                payload = UserStateCodec.WriteSnapshot(entry.State, entry.Ids);
+                entry.NeedsSnapshot = false;
+                entry.LogBatches = 0;
+                entry.LogBytes = 0;
+            }
+            else
+            {
+                payload = UserStateCodec.WriteEvents(events, fresh);
+                entry.LogBatches++;
+                entry.LogBytes += payload.Length;
+                field = "b" + entry.LogBatches.ToString(CultureInfo.InvariantCulture);
+            }
+
+            var expected = entry.Version;
+            entry.Version = string.Create(CultureInfo.InvariantCulture, $"{_writerId}:{Interlocked.Increment(ref _nextVersion)}");
+            return new PendingWrite(user, entry, _keys.State(user), [expected, entry.Version, _ttlMs, field, payload]);
         }
-
-        return args;
     }
 
-    private static RedisValue Optional(string? value) => value is null ? RedisValue.EmptyString : (RedisValue)value;
-
-    // Sends every call in one pipeline (EVALSHA) and waits for all replies. A NOSCRIPT reply (first use,
-    // restart, failover, SCRIPT FLUSH) loads the script and sends the failed calls once more: re-running
-    // an update is safe, it is idempotent by event id. (StackExchange.Redis's own EVAL-on-NOSCRIPT path,
-    // taken when a script is passed as text, left batched calls without a reply after SCRIPT FLUSH; sending
-    // the hash ourselves keeps the behaviour explicit.)
-    private async Task<RedisResult[]> EvaluateAllAsync(LuaScriptText script, (RedisKey[] Keys, RedisValue[] Args)[] calls, string operation, CancellationToken cancellationToken)
+    // Sends every write in one pipeline (EVALSHA) and returns the users whose write met another version. A
+    // NOSCRIPT reply (first use, restart, failover, SCRIPT FLUSH) loads the script and sends those writes
+    // once more. On failure, every user whose write is not known to have landed is dropped from memory.
+    private async Task<List<string>> WriteAllAsync(List<PendingWrite> writes, CancellationToken cancellationToken)
     {
-        var database = _redis.GetDatabase();
-        var tasks = new Task<RedisResult>[calls.Length];
-        var batch = database.CreateBatch();
-        for (var i = 0; i < calls.Length; i++)
+        List<string> conflicts = [];
+        if (writes.Count == 0)
         {
-            tasks[i] = batch.ScriptEvaluateAsync(script.Sha1, calls[i].Keys, calls[i].Args);
+            return conflicts;
+        }
+
+        var database = _redis.GetDatabase();
+        var script = RedisScripts.Write;
+        var tasks = new Task<RedisResult>[writes.Count];
+        var batch = database.CreateBatch();
+        for (var i = 0; i < writes.Count; i++)
+        {
+            tasks[i] = batch.ScriptEvaluateAsync(script.Sha1, [writes[i].Key], writes[i].Args);
         }
 
         batch.Execute();
@@ -192,7 +267,7 @@ public sealed class RedisFeatureStore : IFeatureStore
                 {
                     if (tasks[i].IsFaulted)
                     {
-                        tasks[i] = database.ScriptEvaluateAsync(script.Sha1, calls[i].Keys, calls[i].Args);
+                        tasks[i] = database.ScriptEvaluateAsync(script.Sha1, [writes[i].Key], writes[i].Args);
                         retried++;
                     }
                 }
@@ -201,20 +276,181 @@ public sealed class RedisFeatureStore : IFeatureStore
                 await Task.WhenAll(tasks).WaitAsync(cancellationToken);
             }
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or OperationCanceledException)
         {
-            RedisFeatureStoreLog.BatchFailed(_logger, ex, operation, calls.Length);
+            for (var i = 0; i < tasks.Length; i++)
+            {
+                if (!tasks[i].IsCompletedSuccessfully || (int)tasks[i].Result != 1)
+                {
+                    Invalidate(writes[i].User, writes[i].Entry);
+                }
+            }
+
+            if (ex is RedisException)
+            {
+                RedisFeatureStoreLog.BatchFailed(_logger, ex, "write", writes.Count);
+            }
+
             ObserveAll(tasks);
             throw;
         }
 
-        var replies = new RedisResult[tasks.Length];
         for (var i = 0; i < tasks.Length; i++)
         {
-            replies[i] = tasks[i].Result;
+            if ((int)tasks[i].Result != 1)
+            {
+                Invalidate(writes[i].User, writes[i].Entry);
+                conflicts.Add(writes[i].User);
+            }
         }
 
-        return replies;
+        if (conflicts.Count > 0)
+        {
+            Interlocked.Add(ref _conflicts, conflicts.Count);
+            RedisFeatureStoreLog.Conflicts(_logger, conflicts.Count);
+        }
+
+        return conflicts;
+    }
+
+    // The in-memory copies of users, rebuilt from Redis (one pipelined HGETALL each) when missing.
+    private async Task<CachedUser[]> GetAsync(IReadOnlyList<string> users, CancellationToken cancellationToken)
+    {
+        var entries = new CachedUser[users.Count];
+        List<int>? misses = null;
+        for (var i = 0; i < users.Count; i++)
+        {
+            if (!_cache.TryGetValue(users[i], out entries[i]!))
+            {
+                (misses ??= []).Add(i);
+            }
+        }
+
+        if (misses is not null)
+        {
+            var batch = _redis.GetDatabase().CreateBatch();
+            var tasks = new Task<HashEntry[]>[misses.Count];
+            for (var k = 0; k < misses.Count; k++)
+            {
+                tasks[k] = batch.HashGetAllAsync(_keys.State(users[misses[k]]));
+            }
+
+            batch.Execute();
+            try
+            {
+                await Task.WhenAll(tasks).WaitAsync(cancellationToken);
+            }
+            catch (RedisException ex)
+            {
+                RedisFeatureStoreLog.BatchFailed(_logger, ex, "read", misses.Count);
+                ObserveAll(tasks);
+                throw;
+            }
+
+            for (var k = 0; k < misses.Count; k++)
+            {
+                var user = users[misses[k]];
+                entries[misses[k]] = _cache.GetOrAdd(user, Rebuild(user, tasks[k].Result));
+            }
+
+            Interlocked.Add(ref _usersLoaded, misses.Count);
+        }
+
+        SweepIfDue();
+        return entries;
+    }
+
+    // A user's copy from its hash: the snapshot, then every log batch in order through the dedupe window
+    // (log batches carry no user id: the key has it).
+    private CachedUser Rebuild(string user, HashEntry[] fields)
+    {
+        var version = "";
+        byte[]? snapshot = null;
+        var batches = new SortedDictionary<int, byte[]>();
+        foreach (var field in fields)
+        {
+            var name = (string)field.Name!;
+            if (name == "v")
+            {
+                version = (string)field.Value!;
+            }
+            else if (name == SnapshotField)
+            {
+                snapshot = field.Value;
+            }
+            else if (name.StartsWith('b') && int.TryParse(name.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var k))
+            {
+                batches[k] = field.Value!;
+            }
+        }
+
+        try
+        {
+            var (state, ids) = snapshot is null ? (new UserWindowState(), new EventIdWindow()) : UserStateCodec.ReadSnapshot(snapshot);
+            var bytes = 0L;
+            foreach (var payload in batches.Values)
+            {
+                bytes += payload.Length;
+                foreach (var evt in UserStateCodec.ReadEvents(user, payload))
+                {
+                    if (ids.Add(evt.EventId, evt.TimestampMs))
+                    {
+                        state.Apply(evt);
+                    }
+                }
+            }
+
+            return new CachedUser(state, ids, version, batches.Count == 0 ? 0 : batches.Keys.Max(), bytes) { LastUsed = _time.GetTimestamp() };
+        }
+        catch (InvalidDataException ex)
+        {
+            // Unreadable (written under another feature specification, or corrupt): the user starts again from
+            // nothing, and the next write replaces the hash with a snapshot.
+            RedisFeatureStoreLog.UnreadableState(_logger, ex.Message);
+            return new CachedUser(new UserWindowState(), new EventIdWindow(), version, 0, 0) { NeedsSnapshot = true, LastUsed = _time.GetTimestamp() };
+        }
+    }
+
+    private void Invalidate(string user, CachedUser entry)
+    {
+        lock (entry.Lock)
+        {
+            entry.Stale = true;
+        }
+
+        _cache.TryRemove(new KeyValuePair<string, CachedUser>(user, entry));
+    }
+
+    // Drops users unused for CacheIdleTimeout, then the least recently used beyond MaxCachedUsers (down to
+    // 90 % of it, so the ordering is not paid on every call). Redis still has them.
+    private void SweepIfDue()
+    {
+        var now = _time.GetTimestamp();
+        if (_cache.Count <= _options.MaxCachedUsers && _time.GetElapsedTime(Interlocked.Read(ref _lastSweep), now) < _options.CacheIdleTimeout / 4)
+        {
+            return;
+        }
+
+        lock (_sweepLock)
+        {
+            Interlocked.Exchange(ref _lastSweep, now);
+            foreach (var pair in _cache)
+            {
+                if (_time.GetElapsedTime(pair.Value.LastUsed, now) > _options.CacheIdleTimeout)
+                {
+                    _cache.TryRemove(pair);
+                }
+            }
+
+            if (_cache.Count > _options.MaxCachedUsers)
+            {
+                var excess = _cache.Count - (_options.MaxCachedUsers - (_options.MaxCachedUsers / 10));
+                foreach (var pair in _cache.OrderBy(static p => p.Value.LastUsed).Take(excess).ToList())
+                {
+                    _cache.TryRemove(pair);
+                }
+            }
+        }
     }
 
     private static bool OnlyNoScriptFailures(Task<RedisResult>[] tasks)
@@ -238,11 +474,13 @@ public sealed class RedisFeatureStore : IFeatureStore
     }
 
     // Only the first failure propagates; the others are observed so they never reach UnobservedTaskException.
-    private static void ObserveAll(Task<RedisResult>[] tasks)
+    private static void ObserveAll(Task[] tasks)
     {
         foreach (var task in tasks)
         {
             _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
+
+    private sealed record PendingWrite(string User, CachedUser Entry, RedisKey Key, RedisValue[] Args);
 }

@@ -11,4 +11,13 @@ public static class RedisFeatureStoreDefaults
 
     /// <summary>Default prefix of every key.</summary>
     public const string KeyPrefix = "ss:";
+
+    /// <summary>Default for how long an unused user state stays in the worker's memory.</summary>
+    public static readonly TimeSpan CacheIdleTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>Default for the most user states held in the worker's memory.</summary>
+    public const int MaxCachedUsers = 100_000;
+
+    /// <summary>Default for the log batches a user's hash collects before a snapshot replaces them.</summary>
+    public const int CompactAfterBatches = 16;
 }

@@ -15,6 +15,32 @@ public sealed class EventIdWindow
     /// <summary>Ids remembered.</summary>
     public int Count => _ids.Count;
 
+    /// <summary>The latest event time recorded (ms); <see cref="long.MinValue"/> while empty.</summary>
+    public long LatestMs => _latestMs;
+
+    /// <summary>The ids remembered with their event times, in no particular order (for persisting the window).</summary>
+    public IEnumerable<(string EventId, long TimestampMs)> Entries =>
+        _byTime.UnorderedItems.Select(static item => (item.Element, item.Priority));
+
+    /// <summary>
+    /// Rebuilds a window from what <see cref="LatestMs"/> and <see cref="Entries"/> gave: it refuses and
+    /// forgets exactly as the window they were taken from.
+    /// </summary>
+    public static EventIdWindow Restore(long latestMs, IEnumerable<(string EventId, long TimestampMs)> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var window = new EventIdWindow { _latestMs = latestMs };
+        foreach (var (id, ts) in entries)
+        {
+            if (window._ids.Add(id))
+            {
+                window._byTime.Enqueue(id, ts);
+            }
+        }
+
+        return window;
+    }
+
     /// <summary>Records <paramref name="eventId"/> seen at <paramref name="timestampMs"/>; false when it is a duplicate or more than the window late.</summary>
     public bool Add(string eventId, long timestampMs)
     {

@@ -12,7 +12,10 @@ namespace StreamScoring.IntegrationTests.Redis;
 /// <summary>
 /// The Redis store must give exactly the in-memory store's features: the same simulator stream, with
 /// redeliveries and replayed batches, goes into both, and after every batch the batch's users are read
-/// back from both and compared bit for bit.
+/// back and compared bit for bit, from the worker that wrote them and from a fresh store that has only
+/// Redis to go by. Two workers share the stream batch by batch (each batch to one of them at random, as if
+/// partitions moved on every batch), so stale copies, compare-and-set conflicts and rebuilds from
+/// snapshot plus log are all exercised.
 /// </summary>
 [Collection(RedisServerCollectionDefinition.Name)]
 public sealed class RedisFeatureStoreEquivalenceTests(RedisServerFixture redis, ITestOutputHelper output)
@@ -25,7 +28,9 @@ public sealed class RedisFeatureStoreEquivalenceTests(RedisServerFixture redis, 
         var stream = ClickstreamSimulator.Generate(SimulatorOptions.Training(seed: 11) with { Users = 150, Days = 3 })
             .Select(e => e.Event)
             .ToList();
-        var (memory, store) = CreateSut();
+        var prefix = $"t{Guid.NewGuid():N}:";
+        var memory = new InMemoryFeatureStore();
+        RedisFeatureStore[] workers = [CreateStore(prefix), CreateStore(prefix)];
         var random = new Random(5);
         var batch = new FeatureBatch(BatchSize * 2);
         var expected = new FeatureBatch(BatchSize * 2);
@@ -53,10 +58,11 @@ public sealed class RedisFeatureStoreEquivalenceTests(RedisServerFixture redis, 
 
                 if (random.Next(25) == 0)
                 {
-                    await ApplyBothAsync(memory, store, previous);
+                    await ApplyBothAsync(memory, workers[random.Next(2)], previous);
                 }
             }
 
+            var store = workers[random.Next(2)];
             var started = Stopwatch.GetTimestamp();
             await ApplyBothAsync(memory, store, events);
             applyTime += Stopwatch.GetElapsedTime(started);
@@ -70,13 +76,20 @@ public sealed class RedisFeatureStoreEquivalenceTests(RedisServerFixture redis, 
                 UserFeatures.AssertIdentical(UserFeatures.Row(expected, i), UserFeatures.Row(batch, i), $"for user {users[i]} after batch {batches}");
             }
 
+            await CreateStore(prefix).ReadAsync(users, batch);
+            for (var i = 0; i < users.Count; i++)
+            {
+                UserFeatures.AssertIdentical(UserFeatures.Row(expected, i), UserFeatures.Row(batch, i), $"for user {users[i]} rebuilt from Redis after batch {batches}");
+            }
+
             previous = events;
         }
 
         // Scraping bots go past the distinct cap: eviction by oldest, ties by ordinal, must agree too.
         var maxProducts = stream.GroupBy(e => e.UserId).Max(g => g.Select(e => e.ProductId).Distinct().Count());
         Assert.True(maxProducts > FeatureSpec.MaxDistinctPerDimension, $"the stream should exercise the distinct cap (max {maxProducts} products per user)");
-        output.WriteLine($"{stream.Count} events in {batches} batches; Redis+memory apply {applyTime.TotalMilliseconds / batches:F2} ms per batch");
+        Assert.True(workers.Sum(w => w.Conflicts) > 0, "the two workers should have met each other's writes");
+        output.WriteLine($"{stream.Count} events in {batches} batches; Redis+memory apply {applyTime.TotalMilliseconds / batches:F2} ms per batch; {workers.Sum(w => w.Conflicts)} conflicts");
     }
 
     [Fact]
@@ -85,7 +98,7 @@ public sealed class RedisFeatureStoreEquivalenceTests(RedisServerFixture redis, 
         var stream = ClickstreamSimulator.Generate(SimulatorOptions.Training(seed: 12) with { Users = 150, Days = 1 })
             .Select(e => e.Event)
             .ToList();
-        var (_, store) = CreateSut();
+        var store = CreateStore($"t{Guid.NewGuid():N}:");
         var applied = new bool[500];
         var read = new FeatureBatch(500);
         var applyTime = TimeSpan.Zero;
@@ -108,8 +121,9 @@ public sealed class RedisFeatureStoreEquivalenceTests(RedisServerFixture redis, 
         output.WriteLine($"{batches} batches of 500 events: apply {applyTime.TotalMilliseconds / batches:F2} ms, read {readTime.TotalMilliseconds / batches:F2} ms per batch");
     }
 
-    private (InMemoryFeatureStore Memory, RedisFeatureStore Redis) CreateSut() =>
-        (new InMemoryFeatureStore(), new RedisFeatureStore(redis.Connection, Options.Create(new RedisFeatureStoreOptions { KeyPrefix = $"t{Guid.NewGuid():N}:" })));
+    // Snapshots every third batch of a user, so rebuilds go through both snapshots and log batches.
+    private RedisFeatureStore CreateStore(string prefix) =>
+        new(redis.Connection, Options.Create(new RedisFeatureStoreOptions { KeyPrefix = prefix, CompactAfterBatches = 3 }));
 
     private static async Task ApplyBothAsync(InMemoryFeatureStore memory, RedisFeatureStore store, List<ClickEvent> events)
     {

@@ -36,6 +36,96 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis)
     }
 
     [Fact]
+    public async Task ApplyAsync_CopyStaleAfterAnotherWorkerWrote_RebuildsFromRedisAndCountsEachEventOnce()
+    {
+        // Worker A serves the user, the partition moves to worker B (which redelivers one of A's events),
+        // then comes back to A, whose copy no longer matches Redis.
+        var workerA = CreateSut();
+        var workerB = CreateSut();
+        var events = new EventBuilder(_time, "moving-user");
+        var e1 = events.Next(EventType.View, product: "p1");
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var e2 = events.Next(EventType.Cart, price: 10, product: "p1");
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var e3 = events.Next(EventType.View, product: "p2");
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var e4 = events.Next(EventType.Purchase, price: 10, product: "p1");
+
+        Assert.Equal(2, await workerA.ApplyAsync([e1, e2], new bool[2]));
+        var flags = new bool[2];
+        Assert.Equal(1, await workerB.ApplyAsync([e2, e3], flags));
+        Assert.Equal([false, true], flags);
+        Assert.Equal(1, await workerA.ApplyAsync([e4], new bool[1]));
+
+        Assert.Equal(1, workerA.Conflicts);
+        var memory = new InMemoryFeatureStore(_time);
+        await memory.ApplyAsync([e1, e2, e3, e4], new bool[4]);
+        var expected = await UserFeatures.ReadAsync(memory, "moving-user");
+        UserFeatures.AssertIdentical(expected, await UserFeatures.ReadAsync(workerA, "moving-user"), "in worker A");
+        UserFeatures.AssertIdentical(expected, await UserFeatures.ReadAsync(CreateSut(), "moving-user"), "rebuilt from Redis");
+    }
+
+    [Fact]
+    public async Task ApplyAsync_SnapshotUnreadable_UserStartsOverAndTheNextWriteRepairsTheHash()
+    {
+        var writer = CreateSut(compactAfterBatches: 1);
+        var events = new EventBuilder(_time, "corrupt-user");
+        await writer.ApplyAsync([events.Next(EventType.View)], new bool[1]);
+        await writer.ApplyAsync([events.Next(EventType.View)], new bool[1]); // second batch: a snapshot
+        var key = $"{_prefix}{{corrupt-user}}:w";
+        var database = redis.Connection.GetDatabase();
+        Assert.True(await database.HashExistsAsync(key, "s"));
+        await database.HashSetAsync(key, "s", new byte[] { 1, 2, 3 });
+
+        var reader = CreateSut(compactAfterBatches: 1);
+        var features = await UserFeatures.ReadAsync(reader, "corrupt-user");
+        Assert.Equal(UserFeatures.Normalised(UserFeature.EventsTotal, 0), features.Aggregate(UserFeature.EventsTotal));
+
+        Assert.Equal(1, await reader.ApplyAsync([events.Next(EventType.View)], new bool[1]));
+        var rebuilt = await UserFeatures.ReadAsync(CreateSut(), "corrupt-user");
+        Assert.Equal(UserFeatures.Normalised(UserFeature.EventsTotal, 1), rebuilt.Aggregate(UserFeature.EventsTotal));
+    }
+
+    [Fact]
+    public async Task ReadAsync_UserIdleLongerThanCacheIdleTimeout_IsDroppedFromMemoryAndRebuiltIdentically()
+    {
+        var store = new RedisFeatureStore(
+            redis.Connection,
+            Options.Create(new RedisFeatureStoreOptions { KeyPrefix = _prefix, CacheIdleTimeout = TimeSpan.FromMinutes(1) }),
+            timeProvider: _time);
+        var idle = new EventBuilder(_time, "idle-user");
+        await store.ApplyAsync([idle.Next(EventType.View, product: "p1"), idle.Next(EventType.Cart, price: 4, product: "p1")], new bool[2]);
+        var before = await UserFeatures.ReadAsync(store, "idle-user");
+        var loaded = store.UsersLoaded;
+
+        _time.Advance(TimeSpan.FromMinutes(2));
+        await store.ApplyAsync([new EventBuilder(_time, "busy-user").Next(EventType.View)], new bool[1]);
+
+        Assert.Equal(1, store.CachedUsers);
+        UserFeatures.AssertIdentical(before, await UserFeatures.ReadAsync(store, "idle-user"));
+        Assert.Equal(loaded + 2, store.UsersLoaded); // busy-user (new) and idle-user (rebuilt)
+    }
+
+    [Fact]
+    public async Task ApplyAsync_MoreUsersThanMaxCachedUsers_HoldsAtMostTheLimitAndLosesNothing()
+    {
+        var store = new RedisFeatureStore(
+            redis.Connection,
+            Options.Create(new RedisFeatureStoreOptions { KeyPrefix = _prefix, MaxCachedUsers = 10 }),
+            timeProvider: _time);
+        for (var u = 0; u < 40; u++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+            var user = new EventBuilder(_time, $"user-{u}");
+            await store.ApplyAsync([user.Next(EventType.View), user.Next(EventType.Search)], new bool[2]);
+            Assert.InRange(store.CachedUsers, 1, 10);
+        }
+
+        var first = await UserFeatures.ReadAsync(store, "user-0");
+        Assert.Equal(UserFeatures.Normalised(UserFeature.EventsTotal, 2), first.Aggregate(UserFeature.EventsTotal));
+    }
+
+    [Fact]
     public async Task ApplyAsync_ScriptCacheFlushed_ReloadsAndApplies()
     {
         var store = CreateSut();
@@ -87,8 +177,8 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis)
         Assert.False(await cooldown.TryAcquireAsync("fraud", "u1", TimeSpan.FromSeconds(30)));
     }
 
-    private RedisFeatureStore CreateSut() =>
-        new(redis.Connection, Options.Create(new RedisFeatureStoreOptions { KeyPrefix = _prefix }));
+    private RedisFeatureStore CreateSut(int compactAfterBatches = RedisFeatureStoreDefaults.CompactAfterBatches) =>
+        new(redis.Connection, Options.Create(new RedisFeatureStoreOptions { KeyPrefix = _prefix, CompactAfterBatches = compactAfterBatches }));
 
     private static int FreePortNobodyListensOn()
     {

@@ -1,0 +1,34 @@
+using StreamScoring.Core.Features;
+
+namespace StreamScoring.Features.Redis.Internal;
+
+/// <summary>
+/// The worker's copy of one user's state, as of the Redis version <see cref="Version"/> (plus events whose
+/// write is in flight). Every member is read and changed under <see cref="Lock"/>.
+/// </summary>
+internal sealed class CachedUser(UserWindowState state, EventIdWindow ids, string version, int logBatches, long logBytes)
+{
+    public Lock Lock { get; } = new();
+
+    public UserWindowState State { get; } = state;
+
+    public EventIdWindow Ids { get; } = ids;
+
+    /// <summary>The version token the next write expects in Redis ('' for a user without a hash).</summary>
+    public string Version { get; set; } = version;
+
+    /// <summary>Log batches in the hash after the snapshot.</summary>
+    public int LogBatches { get; set; } = logBatches;
+
+    /// <summary>Bytes of those log batches.</summary>
+    public long LogBytes { get; set; } = logBytes;
+
+    /// <summary>Whether the next write must be a snapshot (the hash could not be read back).</summary>
+    public bool NeedsSnapshot { get; set; }
+
+    /// <summary>Set when a write found Redis changed under this copy: it must not be written from again.</summary>
+    public bool Stale { get; set; }
+
+    /// <summary>When the copy was last used (<see cref="TimeProvider.GetTimestamp"/>), for eviction.</summary>
+    public long LastUsed { get; set; }
+}

@@ -1,0 +1,19 @@
+-- Writes one user's state change of a micro-batch, if and only if the user's hash is still at the version the
+-- writer's in-process copy was built on (compare-and-set). RedisFeatureStore.cs explains the layout.
+--
+-- KEYS[1]: the user's hash (fields: v = version token, s = snapshot, b1..bn = log batches since it).
+-- ARGV[1]: the version the writer expects ('' for a user without a hash), ARGV[2]: the new version,
+-- ARGV[3]: time to live in ms, ARGV[4]: 's' (a snapshot replacing everything) or 'b<k>' (log batch k),
+-- ARGV[5]: the snapshot or log batch bytes.
+-- Returns 1 when written, 0 when the version differed (another writer got there first; nothing changed).
+
+local current = redis.call('HGET', KEYS[1], 'v') or ''
+if current ~= ARGV[1] then
+  return 0
+end
+if ARGV[4] == 's' then
+  redis.call('DEL', KEYS[1])
+end
+redis.call('HSET', KEYS[1], 'v', ARGV[2], ARGV[4], ARGV[5])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1

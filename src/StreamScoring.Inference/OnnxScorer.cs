@@ -196,6 +196,9 @@ public sealed class OnnxScorer : IDisposable
             InterOpNumThreads = options.InterOpThreads,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
+        var spinning = options.AllowSpinning ? "1" : "0";
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", spinning);
+        sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", spinning);
         if (cuda)
         {
             sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);

@@ -41,6 +41,9 @@ public sealed class InferenceOptions
     [Range(0, 1024, ErrorMessage = "Inference:InterOpThreads must be between {1} and {2}.")]
     public int InterOpThreads { get; set; }
 
+    /// <summary>Whether ONNX Runtime's idle pool threads busy-wait for work. Default false (they would take CPU from Kafka and Redis work).</summary>
+    public bool AllowSpinning { get; set; }
+
     /// <summary>
     /// How often the model, manifest and segments files are checked for a new version (hot reload).
     /// Default 10 seconds; 0 turns hot reload off. Between 0 and 1 day.
@@ -56,5 +59,6 @@ public sealed class InferenceOptions
         CudaDeviceId = CudaDeviceId,
         IntraOpThreads = IntraOpThreads,
         InterOpThreads = InterOpThreads,
+        AllowSpinning = AllowSpinning,
     };
 }

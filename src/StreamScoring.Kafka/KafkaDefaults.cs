@@ -22,7 +22,7 @@ public static class KafkaDefaults
     /// How long a full downstream channel may stall the loop before it pauses its partitions, in
     /// milliseconds. Short stalls are cheaper than a pause, which drops librdkafka's prefetched messages.
     /// </summary>
-    public const int BackpressureGraceMs = 100;
+    public const int BackpressureGraceMs = 1000;
 
     /// <summary>How long a paused loop waits for channel room between polls, in milliseconds.</summary>
     public const int PausedPollTimeoutMs = 50;

@@ -6,4 +6,4 @@ namespace StreamScoring.Worker.Demo;
 /// <param name="Json">Print the summary as one JSON object on the last line.</param>
 /// <param name="MalformedShare">Share of malformed payloads in the traffic.</param>
 /// <param name="Partitions">Partitions of the input topic.</param>
-internal sealed record DemoOptions(TimeSpan Duration, int Rate, bool Json, double MalformedShare = 0.02, int Partitions = 64);
+internal sealed record DemoOptions(TimeSpan Duration, int Rate, bool Json, double MalformedShare = 0.02, int Partitions = 8);

@@ -76,12 +76,13 @@ internal static class DemoRunner
             .AddSimpleConsole(o => o.SingleLine = true)
             .AddFilter(level => level >= LogLevel.Warning)
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        var applied = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        var traffic = new DemoTraffic(seed: 1, options.MalformedShare);
+        var prepared = traffic.Prepare((int)Math.Min(int.MaxValue - 1, (long)options.Rate * (long)Math.Ceiling(options.Duration.TotalSeconds)));
         app.Services.GetRequiredService<ScoringPipeline>().EventApplied += (evt, isNew) =>
         {
             if (isNew)
             {
-                applied.TryAdd(evt.EventId, 0);
+                traffic.MarkApplied(evt.EventId);
             }
         };
 
@@ -94,8 +95,6 @@ internal static class DemoRunner
             await Task.Delay(50, cancellationToken);
         }
 
-        var traffic = new DemoTraffic(seed: 1, options.MalformedShare);
-        var prepared = traffic.Prepare((int)Math.Min(int.MaxValue - 1, (long)options.Rate * (long)Math.Ceiling(options.Duration.TotalSeconds)));
         var clock = Stopwatch.StartNew();
         var producing = Task.Run(() => Produce(kafka.BootstrapServers, topics.Input, traffic, prepared, options, cancellationToken), cancellationToken);
         var dashboard = new DemoDashboard(metrics, traffic);
@@ -116,18 +115,19 @@ internal static class DemoRunner
         var drainedSeconds = clock.Elapsed.TotalSeconds;
         await app.StopAsync(CancellationToken.None);
         var fraudAlerted = ReadAlertedUsers(kafka.BootstrapServers, topics.FraudAlerts);
-        var truePositives = fraudAlerted.Count(traffic.FraudUsers.Contains);
+        var (valid, lost, fraudUsers) = traffic.Outcome();
+        var truePositives = fraudAlerted.Count(fraudUsers.Contains);
         var summary = new DemoSummary
         {
             EventsProduced = produced,
-            EventsValid = traffic.ValidEventIds.Count,
+            EventsValid = valid,
             EventsConsumed = (long)metrics.Total(DemoMetrics.EventsConsumed),
             FeatureUpdates = (long)metrics.Total(DemoMetrics.FeatureUpdates),
             DuplicatesSkipped = (long)metrics.Total(DemoMetrics.Duplicates),
             DeadLettered = (long)metrics.Total(DemoMetrics.DeadLettered),
             Scores = (long)metrics.Total(DemoMetrics.Scores),
             Alerts = StreamScoring.Core.Features.FeatureSpec.Heads.ToDictionary(h => h, h => (long)metrics.ByTag(DemoMetrics.Alerts).GetValueOrDefault(h)),
-            Lost = traffic.ValidEventIds.Count(id => !applied.ContainsKey(id)),
+            Lost = lost,
             LatencyMs = new Dictionary<string, double>
             {
                 ["p50"] = Math.Round(metrics.Quantile(DemoMetrics.EndToEndImmediate, 0.50) * 1000, 2),
@@ -136,7 +136,7 @@ internal static class DemoRunner
                 ["debounced_p99"] = Math.Round(metrics.Quantile(DemoMetrics.EndToEndDebounced, 0.99) * 1000, 2),
             },
             FraudAlertPrecision = fraudAlerted.Count == 0 ? null : Math.Round((double)truePositives / fraudAlerted.Count, 4),
-            FraudAlertRecall = traffic.FraudUsers.Count == 0 ? null : Math.Round((double)truePositives / traffic.FraudUsers.Count, 4),
+            FraudAlertRecall = fraudUsers.Count == 0 ? null : Math.Round((double)truePositives / fraudUsers.Count, 4),
             EventsPerSecond = Math.Round(metrics.Total(DemoMetrics.EventsConsumed) / drainedSeconds, 1),
             ProduceSeconds = Math.Round(produceSeconds, 1),
             DrainSeconds = Math.Round(drainedSeconds - produceSeconds, 1),
@@ -181,9 +181,10 @@ internal static class DemoRunner
             {
                 var message = prepared[(int)sent];
                 producer.Produce(topic, message.Key, message.Value);
-                traffic.Produced(message);
                 sent++;
             }
+
+            traffic.MarkProduced(sent);
 
             Thread.Sleep(2);
         }

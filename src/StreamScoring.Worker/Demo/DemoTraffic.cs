@@ -7,7 +7,8 @@ namespace StreamScoring.Worker.Demo;
 /// <summary>
 /// The demo's labelled traffic: simulator runs of <see cref="UsersPerRun"/> users (each run a new
 /// seed and user-id prefix, so the stream never runs dry), with a share of malformed payloads.
-/// Remembers what it produced so the summary can count lost events and score the fraud alerts.
+/// Remembers what it produced and what was applied, so the summary can count lost events and score the
+/// fraud alerts.
 /// </summary>
 internal sealed class DemoTraffic
 {
@@ -26,33 +27,32 @@ internal sealed class DemoTraffic
         _run = seed * 1000;
     }
 
-    /// <summary>Ids of the valid events produced (each must reach the feature store exactly once).</summary>
-    public HashSet<string> ValidEventIds { get; } = new(StringComparer.Ordinal);
+    private readonly List<DemoMessage> _messages = [];
+    private readonly Dictionary<string, int> _validIndex = new(StringComparer.Ordinal);
+    private bool[] _applied = [];
+    private long _produced;
 
-    /// <summary>Users with at least one produced event labelled fraudulent: the ground truth for fraud alerts.</summary>
-    public HashSet<string> FraudUsers { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Malformed payloads produced, by the error the parser must report.</summary>
-    public Dictionary<EventError, int> Malformed { get; } = [];
-
-    /// <summary>Messages produced so far.</summary>
-    public long ProducedCount { get; private set; }
+    /// <summary>Messages produced so far (the first ones of <see cref="Prepare"/>'s list).</summary>
+    public long ProducedCount => Interlocked.Read(ref _produced);
 
     /// <summary>
     /// Generates and serialises <paramref name="count"/> messages up front, so the measured run spends
-    /// no CPU on simulation (on a 2-core machine the producer would otherwise compete with the worker).
+    /// no CPU on simulation (on a 2-core machine the producer would otherwise compete with the worker),
+    /// and indexes the valid events once, so that recording what was produced and applied during the run
+    /// allocates nothing and never rehashes a growing set.
     /// </summary>
     public IReadOnlyList<DemoMessage> Prepare(int count)
     {
-        var messages = new List<DemoMessage>(count);
-        while (messages.Count < count)
+        _messages.EnsureCapacity(count);
+        _validIndex.EnsureCapacity(count);
+        while (_messages.Count < count)
         {
             var prefix = $"r{_run}-";
             var options = SimulatorOptions.Training(_run) with { Users = UsersPerRun, Days = 14 };
             _run++;
             foreach (var labelled in ClickstreamSimulator.Generate(options))
             {
-                if (messages.Count == count)
+                if (_messages.Count == count)
                 {
                     break;
                 }
@@ -62,35 +62,54 @@ internal sealed class DemoTraffic
                 if (_random.NextDouble() < _malformedShare)
                 {
                     var bad = _malformed.CreateAny(bytes);
-                    messages.Add(new DemoMessage(bad.Key, bad.Value, null, null, bad.Error));
+                    _messages.Add(new DemoMessage(bad.Key, bad.Value, null, null, bad.Error));
                     continue;
                 }
 
-                messages.Add(new DemoMessage(Encoding.UTF8.GetBytes(evt.UserId), bytes, evt.EventId, labelled.Labels.Fraud ? evt.UserId : null, EventError.None));
+                _validIndex[evt.EventId] = _messages.Count;
+                _messages.Add(new DemoMessage(Encoding.UTF8.GetBytes(evt.UserId), bytes, evt.EventId, labelled.Labels.Fraud ? evt.UserId : null, EventError.None));
             }
         }
 
-        return messages;
+        _applied = new bool[_messages.Count];
+        return _messages;
     }
 
-    /// <summary>Records that <paramref name="message"/> was handed to Kafka.</summary>
-    public void Produced(DemoMessage message)
+    /// <summary>Records that the first <paramref name="count"/> prepared messages were handed to Kafka.</summary>
+    public void MarkProduced(long count) => Interlocked.Exchange(ref _produced, count);
+
+    /// <summary>Records that the event <paramref name="eventId"/> reached the feature store (callable from any thread).</summary>
+    public void MarkApplied(string eventId)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        ProducedCount++;
-        if (message.ValidEventId is { } id)
+        if (_validIndex.TryGetValue(eventId, out var index))
         {
-            ValidEventIds.Add(id);
+            Volatile.Write(ref _applied[index], true);
         }
-        else
+    }
+
+    /// <summary>What was produced, for the summary: valid events, those never applied, and the fraudulent users.</summary>
+    public (int Valid, int Lost, HashSet<string> FraudUsers) Outcome()
+    {
+        var valid = 0;
+        var lost = 0;
+        var fraudUsers = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < ProducedCount; i++)
         {
-            Malformed[message.Error] = Malformed.GetValueOrDefault(message.Error) + 1;
+            var message = _messages[i];
+            if (message.ValidEventId is null)
+            {
+                continue;
+            }
+
+            valid++;
+            lost += Volatile.Read(ref _applied[i]) ? 0 : 1;
+            if (message.FraudUser is { } user)
+            {
+                fraudUsers.Add(user);
+            }
         }
 
-        if (message.FraudUser is { } user)
-        {
-            FraudUsers.Add(user);
-        }
+        return (valid, lost, fraudUsers);
     }
 }
 

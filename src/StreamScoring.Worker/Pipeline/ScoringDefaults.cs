@@ -24,6 +24,9 @@ public static class ScoringDefaults
     /// <summary>Default <see cref="ScoringOptions.ChannelCapacity"/>: four full batches in flight before producers wait.</summary>
     public const int ChannelCapacity = 4 * MaxBatchSize;
 
+    /// <summary>Default <see cref="ScoringOptions.InputCapacity"/>: consumed events waiting for their feature update.</summary>
+    public const int InputCapacity = 16_384;
+
     /// <summary>Default fraud alert cooldown: 10 minutes.</summary>
     public static readonly TimeSpan FraudCooldown = TimeSpan.FromMinutes(10);
 

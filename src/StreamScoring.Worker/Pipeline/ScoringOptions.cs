@@ -4,7 +4,7 @@ namespace StreamScoring.Worker.Pipeline;
 
 /// <summary>
 /// Debounce, micro-batching and alerting settings, bound from the <c>Scoring</c> section. Every value but
-/// <see cref="ChannelCapacity"/> may change while the worker runs: components read
+/// <see cref="ChannelCapacity"/> and <see cref="InputCapacity"/> may change while the worker runs: components read
 /// <c>IOptionsMonitor&lt;ScoringOptions&gt;.CurrentValue</c> on each decision. Checked at start by
 /// <see cref="ScoringOptionsValidator"/>; every message names the configuration key.
 /// </summary>
@@ -36,6 +36,15 @@ public sealed class ScoringOptions
     /// </summary>
     [Range(1, 1 << 20, ErrorMessage = "Scoring:ChannelCapacity must be between {1} and {2}.")]
     public int ChannelCapacity { get; set; } = ScoringDefaults.ChannelCapacity;
+
+    /// <summary>
+    /// Consumed events waiting for their feature update before the consumer loops wait in turn (and, after
+    /// <c>KafkaDefaults.BackpressureGraceMs</c>, pause their partitions). Deep enough to ride out a slow
+    /// batch or a GC pause at full rate: a pause drops librdkafka's prefetched messages and costs a re-fetch.
+    /// Read once at start. Default 16,384 (under a second at 20,000 events/s). Between 1 and 1,048,576.
+    /// </summary>
+    [Range(1, 1 << 20, ErrorMessage = "Scoring:InputCapacity must be between {1} and {2}.")]
+    public int InputCapacity { get; set; } = ScoringDefaults.InputCapacity;
 
     /// <summary>Alert threshold overrides and cooldowns per head.</summary>
     public AlertOptions Alerts { get; set; } = new();

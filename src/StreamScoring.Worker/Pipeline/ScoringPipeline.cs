@@ -83,7 +83,7 @@ public sealed partial class ScoringPipeline : IDisposable
         _telemetry = telemetry;
         _time = timeProvider;
         _logger = logger;
-        _input = Channel.CreateBounded<ConsumedEvent>(new BoundedChannelOptions(options.CurrentValue.ChannelCapacity)
+        _input = Channel.CreateBounded<ConsumedEvent>(new BoundedChannelOptions(options.CurrentValue.InputCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait, // backpressure: the consumer loops pause, nothing is dropped
             SingleReader = true,

@@ -16,11 +16,12 @@ run.SetAction(async (parse, ct) =>
 });
 
 var duration = new Option<int>("--duration") { Description = "Seconds of traffic.", DefaultValueFactory = _ => 30 };
-var rate = new Option<int>("--rate") { Description = "Target events per second.", DefaultValueFactory = _ => 5000 };
+var rate = new Option<int>("--rate") { Description = "Target events per second.", DefaultValueFactory = _ => 21_000 };
+var warmup = new Option<int>("--warmup") { Description = "Seconds of warm-up traffic (a quarter of the rate) before the measured run.", DefaultValueFactory = _ => 3 };
 var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object on the last line." };
-var demo = new Command("demo", "Embedded Kafka + private redis-server + simulator traffic through the real worker, with a live view.") { duration, rate, json };
+var demo = new Command("demo", "Embedded Kafka + private redis-server + simulator traffic through the real worker, with a live view.") { duration, rate, warmup, json };
 demo.SetAction(async (parse, ct) => await DemoRunner.RunAsync(
-    new DemoOptions(TimeSpan.FromSeconds(parse.GetValue(duration)), parse.GetValue(rate), parse.GetValue(json)), Console.Out, ct));
+    new DemoOptions(TimeSpan.FromSeconds(parse.GetValue(duration)), parse.GetValue(rate), parse.GetValue(json), Warmup: TimeSpan.FromSeconds(parse.GetValue(warmup))), Console.Out, ct));
 
 var input = new Option<string>("--input") { Description = "Input file.", Required = true };
 var format = new Option<EventFileFormat>("--format") { Description = "jsonl or rees46.", DefaultValueFactory = _ => EventFileFormat.Jsonl };

@@ -17,8 +17,10 @@ internal sealed record DemoSummary
     [JsonPropertyName("latency_ms")] public required IReadOnlyDictionary<string, double> LatencyMs { get; init; }
     [JsonPropertyName("fraud_alert_precision")] public double? FraudAlertPrecision { get; init; }
     [JsonPropertyName("fraud_alert_recall")] public double? FraudAlertRecall { get; init; }
-    /// <summary>Events consumed per second, from the first produced until the last consumed and scored.</summary>
+    /// <summary>Events consumed per second in the measured window: from its first event produced until every event was consumed.</summary>
     [JsonPropertyName("events_per_second")] public double EventsPerSecond { get; init; }
+    [JsonPropertyName("warmup_seconds")] public double WarmupSeconds { get; init; }
+    [JsonPropertyName("warmup_events")] public long WarmupEvents { get; init; }
     [JsonPropertyName("produce_seconds")] public double ProduceSeconds { get; init; }
     [JsonPropertyName("drain_seconds")] public double DrainSeconds { get; init; }
     [JsonPropertyName("feature_store")] public required string FeatureStore { get; init; }

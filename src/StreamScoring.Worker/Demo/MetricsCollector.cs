@@ -11,7 +11,7 @@ internal sealed class MetricsCollector : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<(string Instrument, string Tag), double> _totals = new();
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<double>> _values = new();
+    private readonly ConcurrentDictionary<string, List<double>> _values = new();
 
     public MetricsCollector(string meterName)
     {
@@ -35,40 +35,68 @@ internal sealed class MetricsCollector : IDisposable
     public IReadOnlyDictionary<string, double> ByTag(string instrument) =>
         _totals.Where(kv => kv.Key.Instrument == instrument).ToDictionary(kv => kv.Key.Tag, kv => kv.Value, StringComparer.Ordinal);
 
+    /// <summary>Values a histogram (or <c>instrument|tag</c>) recorded so far.</summary>
+    public int Count(string instrument) => Values(instrument, 0).Length;
+
     /// <summary>
-    /// The <paramref name="quantile"/> (0..1) of a histogram's values recorded so far (all of them, or
-    /// those whose first tag is <c>instrument|tag</c>); NaN when none.
+    /// The <paramref name="quantile"/> (0..1) of a histogram's values (all of them, or those whose first tag
+    /// is <c>instrument|tag</c>), from the <paramref name="from"/>-th value recorded on; NaN when none.
     /// </summary>
-    public double Quantile(string instrument, double quantile)
+    public double Quantile(string instrument, double quantile, int from = 0)
     {
-        if (!_values.TryGetValue(instrument, out var queue) || queue.IsEmpty)
+        var sorted = Values(instrument, from);
+        if (sorted.Length == 0)
         {
             return double.NaN;
         }
 
-        var sorted = queue.ToArray();
         Array.Sort(sorted);
         return sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
 
-    /// <summary>The mean of a histogram's values; NaN when none.</summary>
-    public double Mean(string instrument) =>
-        _values.TryGetValue(instrument, out var queue) && !queue.IsEmpty ? queue.Average() : double.NaN;
+    /// <summary>The mean of a histogram's values from the <paramref name="from"/>-th on; NaN when none.</summary>
+    public double Mean(string instrument, int from = 0)
+    {
+        var values = Values(instrument, from);
+        return values.Length == 0 ? double.NaN : values.Average();
+    }
 
     /// <summary>Polls observable instruments (gauges such as consumer lag).</summary>
     public void RecordObservables() => _listener.RecordObservableInstruments();
 
     public void Dispose() => _listener.Dispose();
 
+    private double[] Values(string instrument, int from)
+    {
+        if (!_values.TryGetValue(instrument, out var list))
+        {
+            return [];
+        }
+
+        lock (list)
+        {
+            return from >= list.Count ? [] : list.GetRange(from, list.Count - from).ToArray();
+        }
+    }
+
+    private void Add(string key, double value)
+    {
+        var list = _values.GetOrAdd(key, static _ => []);
+        lock (list)
+        {
+            list.Add(value);
+        }
+    }
+
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var tag = tags.Length > 0 ? tags[0].Value?.ToString() ?? "" : "";
         if (instrument is Histogram<double> || instrument is Histogram<long> || instrument is Histogram<int>)
         {
-            _values.GetOrAdd(instrument.Name, static _ => new ConcurrentQueue<double>()).Enqueue(value);
+            Add(instrument.Name, value);
             if (tag.Length > 0)
             {
-                _values.GetOrAdd(instrument.Name + "|" + tag, static _ => new ConcurrentQueue<double>()).Enqueue(value);
+                Add(instrument.Name + "|" + tag, value);
             }
 
             return;

@@ -18,13 +18,13 @@ public sealed class ScoringOptions
         ErrorMessage = "Scoring:DebounceInterval must be between {1} and {2}.")]
     public TimeSpan DebounceInterval { get; set; } = ScoringDefaults.DebounceInterval;
 
-    /// <summary>Most users scored in one model call. Default 256. Between 1 and 4096.</summary>
+    /// <summary>Most users scored in one model call. Default 64. Between 1 and 4096.</summary>
     [Range(1, ScoringDefaults.MaxBatchSizeLimit, ErrorMessage = "Scoring:MaxBatchSize must be between {1} and {2}.")]
     public int MaxBatchSize { get; set; } = ScoringDefaults.MaxBatchSize;
 
     /// <summary>
     /// Longest time the first user of a batch waits for the batch to fill before it is scored anyway.
-    /// Default 5 ms. Between 0 and 10 seconds.
+    /// Default 2 ms. Between 0 and 10 seconds.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10", ParseLimitsInInvariantCulture = true,
         ErrorMessage = "Scoring:MaxBatchDelay must be between {1} and {2}.")]
@@ -32,7 +32,7 @@ public sealed class ScoringOptions
 
     /// <summary>
     /// Users waiting to be batched before producers (the consumer loops) wait in turn: backpressure, never drops.
-    /// Read once at start. Default 1024. Between 1 and 1,048,576.
+    /// Read once at start. Default 4096. Between 1 and 1,048,576.
     /// </summary>
     [Range(1, 1 << 20, ErrorMessage = "Scoring:ChannelCapacity must be between {1} and {2}.")]
     public int ChannelCapacity { get; set; } = ScoringDefaults.ChannelCapacity;

@@ -28,9 +28,10 @@ public class ScoringOptionsTests
         var inference = sp.GetRequiredService<IOptions<InferenceOptions>>().Value;
 
         Assert.Equal(TimeSpan.FromMilliseconds(500), scoring.DebounceInterval);
-        Assert.Equal(256, scoring.MaxBatchSize);
-        Assert.Equal(TimeSpan.FromMilliseconds(5), scoring.MaxBatchDelay);
-        Assert.Equal(1024, scoring.ChannelCapacity);
+        Assert.Equal(64, scoring.MaxBatchSize);
+        Assert.Equal(TimeSpan.FromMilliseconds(2), scoring.MaxBatchDelay);
+        Assert.Equal(4096, scoring.ChannelCapacity);
+        Assert.Equal(16_384, scoring.InputCapacity);
         Assert.Null(scoring.Alerts.Fraud.Threshold);
         Assert.Equal(TimeSpan.FromMinutes(10), scoring.Alerts.Fraud.Cooldown);
         Assert.Equal(TimeSpan.FromHours(24), scoring.Alerts.Churn.Cooldown);
@@ -45,26 +46,30 @@ public class ScoringOptionsTests
     {
         using var sp = CreateSut(
             ("Scoring:DebounceInterval", "00:00:02"),
-            ("Scoring:MaxBatchSize", "64"),
+            ("Scoring:MaxBatchSize", "32"),
+            ("Scoring:InputCapacity", "500"),
             ("Scoring:MaxBatchDelay", "00:00:00.010"),
             ("Scoring:ChannelCapacity", "100"),
             ("Scoring:Alerts:Fraud:Threshold", "0.25"),
             ("Scoring:Alerts:Churn:Cooldown", "2.00:00:00"),
             ("Inference:Device", "cpu"),
             ("Inference:IntraOpThreads", "2"),
+            ("Inference:AllowSpinning", "true"),
             ("Inference:ReloadPollInterval", "00:01:00"));
         var scoring = sp.GetRequiredService<IOptionsMonitor<ScoringOptions>>().CurrentValue;
         var inference = sp.GetRequiredService<IOptions<InferenceOptions>>().Value;
 
         Assert.Equal(TimeSpan.FromSeconds(2), scoring.DebounceInterval);
-        Assert.Equal(64, scoring.MaxBatchSize);
+        Assert.Equal(32, scoring.MaxBatchSize);
         Assert.Equal(TimeSpan.FromMilliseconds(10), scoring.MaxBatchDelay);
         Assert.Equal(100, scoring.ChannelCapacity);
+        Assert.Equal(500, scoring.InputCapacity);
         Assert.Equal(0.25f, scoring.Alerts.Fraud.Threshold);
         Assert.Equal(TimeSpan.FromDays(2), scoring.Alerts.Churn.Cooldown);
         Assert.Equal(TimeSpan.FromMinutes(10), scoring.Alerts.Fraud.Cooldown);
         Assert.Equal(ScoringDevice.Cpu, inference.Device);
         Assert.Equal(2, inference.IntraOpThreads);
+        Assert.True(inference.ToScorerOptions().AllowSpinning);
         Assert.Equal(TimeSpan.FromMinutes(1), inference.ReloadPollInterval);
         Assert.Equal(ScoringDevice.Cpu, inference.ToScorerOptions().Device);
     }
@@ -73,6 +78,7 @@ public class ScoringOptionsTests
     [InlineData("Scoring:MaxBatchSize", "0", "Scoring:MaxBatchSize must be between 1 and 4096")]
     [InlineData("Scoring:MaxBatchSize", "5000", "Scoring:MaxBatchSize must be between 1 and 4096")]
     [InlineData("Scoring:ChannelCapacity", "0", "Scoring:ChannelCapacity must be between 1 and")]
+    [InlineData("Scoring:InputCapacity", "0", "Scoring:InputCapacity must be between 1 and")]
     [InlineData("Scoring:MaxBatchDelay", "00:01:00", "Scoring:MaxBatchDelay must be between")]
     [InlineData("Scoring:DebounceInterval", "-00:00:01", "Scoring:DebounceInterval must be between")]
     [InlineData("Scoring:Alerts:Fraud:Threshold", "1.5", "Scoring:Alerts:Fraud:Threshold must be between 0 and 1")]

@@ -194,11 +194,9 @@ public sealed class RedisFeatureStore : IFeatureStore
             List<int>? fresh = null;
             foreach (var i in indexes)
             {
-                var evt = events[i];
-                applied[i] = entry.Ids.Add(evt.EventId, evt.TimestampMs);
+                applied[i] = entry.State.ApplyOnce(events[i], entry.Ids);
                 if (applied[i])
                 {
-                    entry.State.Apply(evt);
                     (fresh ??= []).Add(i);
                 }
             }
@@ -393,10 +391,7 @@ public sealed class RedisFeatureStore : IFeatureStore
                 bytes += payload.Length;
                 foreach (var evt in UserStateCodec.ReadEvents(user, payload))
                 {
-                    if (ids.Add(evt.EventId, evt.TimestampMs))
-                    {
-                        state.Apply(evt);
-                    }
+                    state.ApplyOnce(evt, ids);
                 }
             }
 

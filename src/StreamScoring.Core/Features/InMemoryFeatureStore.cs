@@ -52,13 +52,7 @@ public sealed class InMemoryFeatureStore : IFeatureStore
             }
 
             entry.LastTouched = now;
-            if (!entry.Dedupe.Add(evt.EventId, evt.TimestampMs))
-            {
-                return false;
-            }
-
-            entry.State.Apply(evt);
-            return true;
+            return entry.State.ApplyOnce(evt, entry.Dedupe);
         }
     }
 

@@ -91,7 +91,25 @@ public sealed partial class UserWindowState
     /// <summary>Events held in the last-L ring.</summary>
     public int RingCount => _ringCount;
 
-    /// <summary>Applies one event. The caller deduplicates by event id.</summary>
+    /// <summary>
+    /// Applies <paramref name="evt"/> unless <paramref name="applied"/> already holds its id or refuses it as too
+    /// late (see <see cref="EventIdWindow.Add"/>); returns whether it was applied. The one dedupe rule of every
+    /// feature store.
+    /// </summary>
+    public bool ApplyOnce(ClickEvent evt, EventIdWindow applied)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        ArgumentNullException.ThrowIfNull(applied);
+        if (!applied.Add(evt.EventId, evt.TimestampMs))
+        {
+            return false;
+        }
+
+        Apply(evt);
+        return true;
+    }
+
+    /// <summary>Applies one event. The caller deduplicates by event id (<see cref="ApplyOnce"/>).</summary>
     public void Apply(ClickEvent evt)
     {
         ArgumentNullException.ThrowIfNull(evt);

@@ -62,12 +62,12 @@ internal sealed class DemoTraffic
                 if (_random.NextDouble() < _malformedShare)
                 {
                     var bad = _malformed.CreateAny(bytes);
-                    _messages.Add(new DemoMessage(bad.Key, bad.Value, null, null, bad.Error));
+                    _messages.Add(new DemoMessage(bad.Key, bad.Value, null, null));
                     continue;
                 }
 
                 _validIndex[evt.EventId] = _messages.Count;
-                _messages.Add(new DemoMessage(Encoding.UTF8.GetBytes(evt.UserId), bytes, evt.EventId, labelled.Labels.Fraud ? evt.UserId : null, EventError.None));
+                _messages.Add(new DemoMessage(Encoding.UTF8.GetBytes(evt.UserId), bytes, evt.EventId, labelled.Labels.Fraud ? evt.UserId : null));
             }
         }
 
@@ -114,4 +114,4 @@ internal sealed class DemoTraffic
 }
 
 /// <summary>One prepared demo message and what it means for the summary.</summary>
-internal sealed record DemoMessage(byte[] Key, byte[] Value, string? ValidEventId, string? FraudUser, EventError Error);
+internal sealed record DemoMessage(byte[] Key, byte[] Value, string? ValidEventId, string? FraudUser);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Runtime.InteropServices;
 
 namespace StreamScoring.Worker.Demo;
 
@@ -36,7 +37,18 @@ internal sealed class MetricsCollector : IDisposable
         _totals.Where(kv => kv.Key.Instrument == instrument).ToDictionary(kv => kv.Key.Tag, kv => kv.Value, StringComparer.Ordinal);
 
     /// <summary>Values a histogram (or <c>instrument|tag</c>) recorded so far.</summary>
-    public int Count(string instrument) => Values(instrument, 0).Length;
+    public int Count(string instrument)
+    {
+        if (!_values.TryGetValue(instrument, out var list))
+        {
+            return 0;
+        }
+
+        lock (list)
+        {
+            return list.Count;
+        }
+    }
 
     /// <summary>
     /// The <paramref name="quantile"/> (0..1) of a histogram's values (all of them, or those whose first tag
@@ -75,7 +87,7 @@ internal sealed class MetricsCollector : IDisposable
 
         lock (list)
         {
-            return from >= list.Count ? [] : list.GetRange(from, list.Count - from).ToArray();
+            return from >= list.Count ? [] : CollectionsMarshal.AsSpan(list)[from..].ToArray();
         }
     }
 

@@ -132,6 +132,7 @@ public sealed partial class UserWindowState
             foreach (var (value, lastSeen) in snapshot.Distinct[d])
             {
                 state._distinct[d][value] = lastSeen;
+                state._distinctOldest[d] = Math.Min(state._distinctOldest[d], lastSeen);
             }
         }
 

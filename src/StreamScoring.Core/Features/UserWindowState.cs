@@ -28,8 +28,17 @@ public sealed partial class UserWindowState
     // Per window: bucket index -> additive statistics.
     private readonly Dictionary<long, double[]>[] _buckets;
 
+    // Statistics arrays of pruned buckets, reused for new ones: a user's windows slide with every few
+    // events, and allocating each new bucket made the state the worker's largest source of garbage.
+    private const int MaxSpareBuckets = 8;
+    private readonly Stack<double[]> _spareBuckets = new();
+
     // Per distinct dimension: value -> last time seen (ms).
     private readonly Dictionary<string, long>[] _distinct;
+
+    // Per distinct dimension: no value was last seen before this (ms; long.MaxValue when none), so Prune
+    // scans a map only when something in it may have left the horizon.
+    private readonly long[] _distinctOldest = new long[FeatureSpec.DistinctStatCount];
 
     private readonly Dictionary<string, int> _sessionProducts = new(StringComparer.Ordinal);
 
@@ -52,6 +61,7 @@ public sealed partial class UserWindowState
         for (var i = 0; i < _distinct.Length; i++)
         {
             _distinct[i] = new Dictionary<string, long>(StringComparer.Ordinal);
+            _distinctOldest[i] = long.MaxValue;
         }
     }
 
@@ -169,8 +179,17 @@ public sealed partial class UserWindowState
         LastPrice = evt.Price;
         _lastGapMs = gap;
         _lastArrivalMs = ts;
-        _lastDevice = evt.DeviceId ?? _lastDevice;
-        _lastCountry = evt.Country ?? _lastCountry;
+        // Assigned only when they change: storing each event's own (equal) string would point this long-lived
+        // state at a young object on every event, which every garbage collection then has to visit.
+        if (evt.DeviceId is not null && evt.DeviceId != _lastDevice)
+        {
+            _lastDevice = evt.DeviceId;
+        }
+
+        if (evt.Country is not null && evt.Country != _lastCountry)
+        {
+            _lastCountry = evt.Country;
+        }
         Prune();
     }
 
@@ -324,7 +343,7 @@ public sealed partial class UserWindowState
             var bucket = FeatureSpec.Windows[w].BucketOf(ts);
             if (!_buckets[w].TryGetValue(bucket, out var stats))
             {
-                _buckets[w][bucket] = stats = new double[FeatureSpec.AdditiveStatCount];
+                _buckets[w][bucket] = stats = NewBucket();
             }
 
             stats[(int)evt.Type]++;
@@ -345,6 +364,17 @@ public sealed partial class UserWindowState
         }
     }
 
+    private double[] NewBucket()
+    {
+        if (_spareBuckets.TryPop(out var stats))
+        {
+            Array.Clear(stats);
+            return stats;
+        }
+
+        return new double[FeatureSpec.AdditiveStatCount];
+    }
+
     private bool SeenWithinHorizon(DistinctDimension dimension, string value, long now) =>
         _distinct[(int)dimension].TryGetValue(value, out var lastSeen) && now - lastSeen < HorizonMs;
 
@@ -357,52 +387,73 @@ public sealed partial class UserWindowState
 
         var map = _distinct[(int)dimension];
         map[value] = map.TryGetValue(value, out var lastSeen) ? Math.Max(lastSeen, ts) : ts;
+        _distinctOldest[(int)dimension] = Math.Min(_distinctOldest[(int)dimension], ts);
         if (map.Count > FeatureSpec.MaxDistinctPerDimension)
         {
             // Forget the value seen longest ago (ties: the ordinal-smallest, so every store agrees).
-            var oldest = map.MinBy(kv => (kv.Value, kv.Key), OldestFirst.Instance).Key;
-            map.Remove(oldest);
+            string? oldest = null;
+            var oldestSeen = long.MaxValue;
+            foreach (var (candidate, seen) in map)
+            {
+                if (seen < oldestSeen || (seen == oldestSeen && string.CompareOrdinal(candidate, oldest) < 0))
+                {
+                    oldest = candidate;
+                    oldestSeen = seen;
+                }
+            }
+
+            map.Remove(oldest!);
         }
     }
 
+    // Runs after every event, so it allocates nothing: a dictionary may have entries removed while it is
+    // enumerated, and the statistics arrays of dropped buckets are kept for the next new bucket.
     private void Prune()
     {
         for (var w = 0; w < _buckets.Length; w++)
         {
             var spec = FeatureSpec.Windows[w];
-            var oldestKept = spec.BucketOf(NowMs) - spec.BucketCount;
-            if (_buckets[w].Count > spec.BucketCount + 1)
+            var buckets = _buckets[w];
+            if (buckets.Count > spec.BucketCount + 1)
             {
-                foreach (var bucket in _buckets[w].Keys.Where(b => b <= oldestKept).ToList())
+                var oldestKept = spec.BucketOf(NowMs) - spec.BucketCount;
+                foreach (var (bucket, stats) in buckets)
                 {
-                    _buckets[w].Remove(bucket);
+                    if (bucket <= oldestKept)
+                    {
+                        buckets.Remove(bucket);
+                        if (_spareBuckets.Count < MaxSpareBuckets)
+                        {
+                            _spareBuckets.Push(stats);
+                        }
+                    }
                 }
             }
         }
 
-        foreach (var map in _distinct)
+        for (var d = 0; d < _distinct.Length; d++)
         {
-            if (map.Count > 0)
+            if (NowMs - _distinctOldest[d] >= HorizonMs)
             {
-                foreach (var stale in map.Where(kv => NowMs - kv.Value >= HorizonMs).Select(kv => kv.Key).ToList())
+                var map = _distinct[d];
+                var oldest = long.MaxValue;
+                foreach (var (value, lastSeen) in map)
                 {
-                    map.Remove(stale);
+                    if (NowMs - lastSeen >= HorizonMs)
+                    {
+                        map.Remove(value);
+                    }
+                    else
+                    {
+                        oldest = Math.Min(oldest, lastSeen);
+                    }
                 }
+
+                _distinctOldest[d] = oldest;
             }
         }
     }
 
     private static void ThrowTooSmall() =>
         throw new ArgumentException("feature buffers are smaller than FeatureSpec.SequenceLength / AggregateCount require");
-
-    private sealed class OldestFirst : IComparer<(long Time, string Value)>
-    {
-        public static readonly OldestFirst Instance = new();
-
-        public int Compare((long Time, string Value) x, (long Time, string Value) y)
-        {
-            var byTime = x.Time.CompareTo(y.Time);
-            return byTime != 0 ? byTime : string.CompareOrdinal(x.Value, y.Value);
-        }
-    }
 }

@@ -1,15 +1,24 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+
 namespace StreamScoring.Core.Features;
 
 /// <summary>
 /// The event ids applied for one user within <see cref="FeatureSpec.DedupeWindow"/> of event time:
 /// a redelivered id inside the window is a duplicate; ids older than the window are forgotten.
 /// </summary>
+/// <remarks>
+/// Ids are held as their 128-bit XxHash128 digests (<see cref="Digest"/>), not as strings: a worker holds the
+/// windows of every user it serves, and a string per event kept for a day was, with the per-event garbage it
+/// left in long-lived objects, a large part of what every garbage collection had to trace. Two different
+/// ids share a digest with probability about 2^-128 per pair: never, in practice.
+/// </remarks>
 public sealed class EventIdWindow
 {
     private static readonly long WindowMs = (long)FeatureSpec.DedupeWindow.TotalMilliseconds;
 
-    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
-    private readonly PriorityQueue<string, long> _byTime = new();
+    private readonly HashSet<UInt128> _ids = [];
+    private readonly PriorityQueue<UInt128, long> _byTime = new();
     private long _latestMs = long.MinValue;
 
     /// <summary>Ids remembered.</summary>
@@ -18,15 +27,22 @@ public sealed class EventIdWindow
     /// <summary>The latest event time recorded (ms); <see cref="long.MinValue"/> while empty.</summary>
     public long LatestMs => _latestMs;
 
-    /// <summary>The ids remembered with their event times, in no particular order (for persisting the window).</summary>
-    public IEnumerable<(string EventId, long TimestampMs)> Entries =>
+    /// <summary>The digests of the ids remembered with their event times, in no particular order (for persisting the window).</summary>
+    public IEnumerable<(UInt128 IdDigest, long TimestampMs)> Entries =>
         _byTime.UnorderedItems.Select(static item => (item.Element, item.Priority));
+
+    /// <summary>The digest an id is remembered by (XxHash128 of its UTF-16 code units).</summary>
+    public static UInt128 Digest(string eventId)
+    {
+        ArgumentNullException.ThrowIfNull(eventId);
+        return XxHash128.HashToUInt128(MemoryMarshal.AsBytes(eventId.AsSpan()));
+    }
 
     /// <summary>
     /// Rebuilds a window from what <see cref="LatestMs"/> and <see cref="Entries"/> gave: it refuses and
     /// forgets exactly as the window they were taken from.
     /// </summary>
-    public static EventIdWindow Restore(long latestMs, IEnumerable<(string EventId, long TimestampMs)> entries)
+    public static EventIdWindow Restore(long latestMs, IEnumerable<(UInt128 IdDigest, long TimestampMs)> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
         var window = new EventIdWindow { _latestMs = latestMs };
@@ -52,12 +68,13 @@ public sealed class EventIdWindow
             return false;
         }
 
-        if (!_ids.Add(eventId))
+        var id = Digest(eventId);
+        if (!_ids.Add(id))
         {
             return false;
         }
 
-        _byTime.Enqueue(eventId, timestampMs);
+        _byTime.Enqueue(id, timestampMs);
         _latestMs = Math.Max(_latestMs, timestampMs);
         while (_byTime.TryPeek(out var oldest, out var ts) && _latestMs - ts > WindowMs)
         {

@@ -18,7 +18,7 @@ namespace StreamScoring.Features.Redis.Internal;
 /// </remarks>
 internal static class UserStateCodec
 {
-    private const byte SnapshotFormat = 1;
+    private const byte SnapshotFormat = 2;
     private const byte EventsFormat = 1;
 
     /// <summary>Serialises <paramref name="state"/> and <paramref name="ids"/>.</summary>
@@ -93,7 +93,8 @@ internal static class UserStateCodec
             w.Write(ids.Count);
             foreach (var (id, ts) in ids.Entries)
             {
-                w.Write(id);
+                w.Write((ulong)(id >> 64));
+                w.Write((ulong)id);
                 w.Write(ts);
             }
         }
@@ -109,9 +110,9 @@ internal static class UserStateCodec
         {
             using var r = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
             var format = r.ReadByte();
-            if (format != SnapshotFormat)
+            if (format is not (1 or SnapshotFormat))
             {
-                throw new InvalidDataException($"snapshot format {format} is not the supported {SnapshotFormat}");
+                throw new InvalidDataException($"snapshot format {format} is not one this code reads (1 to {SnapshotFormat})");
             }
 
             var spec = r.ReadString();
@@ -188,10 +189,12 @@ internal static class UserStateCodec
 
             var latestMs = r.ReadInt64();
             var idCount = ReadCount(r, 1 << 24);
-            var entries = new (string, long)[idCount];
+            var entries = new (UInt128, long)[idCount];
             for (var i = 0; i < idCount; i++)
             {
-                entries[i] = (r.ReadString(), r.ReadInt64());
+                // Format 1 kept the ids themselves; from format 2 on, their digests.
+                var id = format == 1 ? EventIdWindow.Digest(r.ReadString()) : new UInt128(r.ReadUInt64(), r.ReadUInt64());
+                entries[i] = (id, r.ReadInt64());
             }
 
             if (r.BaseStream.Position != bytes.Length)

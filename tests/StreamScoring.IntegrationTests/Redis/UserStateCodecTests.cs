@@ -1,0 +1,97 @@
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using StreamScoring.Core.Events;
+using StreamScoring.Core.Features;
+using StreamScoring.Features.Redis.Internal;
+using StreamScoring.Tests.Shared;
+
+namespace StreamScoring.IntegrationTests.Redis;
+
+/// <summary>The binary snapshot the Redis store keeps per user (no Redis needed).</summary>
+public sealed class UserStateCodecTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public void ReadSnapshot_WhatWriteSnapshotWrote_SameFeaturesAndRefusesTheSameIds()
+    {
+        var (state, ids, applied) = Build();
+
+        var (readState, readIds) = UserStateCodec.ReadSnapshot(UserStateCodec.WriteSnapshot(state, ids));
+
+        Assert.Equal(Features(state), Features(readState));
+        AssertRemembers(readIds, applied);
+    }
+
+    [Fact]
+    public void ReadSnapshot_Format1WithIdsInClear_ReadsThemAsDigests()
+    {
+        // Format 1 stored each id as a string; format 2 stores digests, and still reads snapshots already in Redis.
+        var (state, ids, applied) = Build();
+        var current = UserStateCodec.WriteSnapshot(state, ids);
+        const int DigestEntryBytes = 8 + 8 + 8;
+        var prefixLength = current.Length - (ids.Count * DigestEntryBytes);
+        using var stream = new MemoryStream();
+        stream.Write(current, 0, prefixLength);
+        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            foreach (var evt in applied)
+            {
+                w.Write(evt.EventId);
+                w.Write(evt.TimestampMs);
+            }
+        }
+
+        var format1 = stream.ToArray();
+        format1[0] = 1;
+
+        var (readState, readIds) = UserStateCodec.ReadSnapshot(format1);
+
+        Assert.Equal(Features(state), Features(readState));
+        AssertRemembers(readIds, applied);
+    }
+
+    [Fact]
+    public void ReadSnapshot_UnknownFormat_RefusedWithTheFormatNamed()
+    {
+        var (state, ids, _) = Build();
+        var bytes = UserStateCodec.WriteSnapshot(state, ids);
+        bytes[0] = 9;
+
+        var error = Assert.Throws<InvalidDataException>(() => UserStateCodec.ReadSnapshot(bytes));
+        Assert.Contains("format 9", error.Message, StringComparison.Ordinal);
+    }
+
+    private (UserWindowState State, EventIdWindow Ids, List<ClickEvent> Applied) Build()
+    {
+        var events = new EventBuilder(_time, "codec-user");
+        var state = new UserWindowState();
+        var ids = new EventIdWindow();
+        var applied = new List<ClickEvent>();
+        foreach (var type in new[] { EventType.View, EventType.Cart, EventType.View, EventType.Purchase })
+        {
+            var evt = events.Next(type, price: 12.5, product: $"p{applied.Count % 2}");
+            Assert.True(state.ApplyOnce(evt, ids));
+            applied.Add(evt);
+            _time.Advance(TimeSpan.FromSeconds(7));
+        }
+
+        return (state, ids, applied);
+    }
+
+    private static void AssertRemembers(EventIdWindow ids, List<ClickEvent> applied)
+    {
+        Assert.Equal(applied.Count, ids.Count);
+        Assert.All(applied, evt => Assert.False(ids.Add(evt.EventId, evt.TimestampMs)));
+        Assert.True(ids.Add("a-new-id", applied[^1].TimestampMs));
+    }
+
+    private static float[] Features(UserWindowState state)
+    {
+        var tokens = new long[FeatureSpec.SequenceLength * FeatureSpec.TokenFieldCount];
+        var mask = new float[FeatureSpec.SequenceLength];
+        var aggregates = new float[FeatureSpec.AggregateCount];
+        state.WriteFeatures(tokens, mask, aggregates);
+        return [.. tokens.Select(t => (float)t), .. mask, .. aggregates];
+    }
+}

@@ -80,7 +80,7 @@ internal static class DemoRunner
             .AddFilter(level => level >= LogLevel.Warning)
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         var traffic = new DemoTraffic(seed: 1, options.MalformedShare);
-        var prepared = traffic.Prepare((int)Math.Min(int.MaxValue - 1, options.WarmupEvents + ((long)options.Rate * (long)Math.Ceiling(options.Duration.TotalSeconds))));
+        traffic.Prepare((int)Math.Min(int.MaxValue - 1, options.WarmupEvents + ((long)options.Rate * (long)Math.Ceiling(options.Duration.TotalSeconds))));
         app.Services.GetRequiredService<ScoringPipeline>().EventApplied += (evt, isNew) =>
         {
             if (isNew)
@@ -101,7 +101,7 @@ internal static class DemoRunner
         // The measured window starts when the warm-up traffic ends: latency percentiles and throughput
         // cover what follows; lost events count over the whole run.
         var measured = new MeasuredWindow();
-        var producing = Task.Run(() => Produce(kafka.BootstrapServers, topics.Input, traffic, prepared, options, () => measured.Start(metrics, traffic), cancellationToken), cancellationToken);
+        var producing = Task.Run(() => Produce(kafka.BootstrapServers, topics.Input, traffic, options, () => measured.Start(metrics, traffic), cancellationToken), cancellationToken);
         var dashboard = new DemoDashboard(metrics, traffic);
         await ShowProgressAsync(options, dashboard, producing, measured.Clock, output, cancellationToken);
         var produceSeconds = measured.Clock.Elapsed.TotalSeconds;
@@ -117,6 +117,7 @@ internal static class DemoRunner
         }
 
         var consumedSeconds = measured.Clock.Elapsed.TotalSeconds;
+        var gc = DemoGcSummary.Since(measured.Gc);
         while (drain.Elapsed < TimeSpan.FromSeconds(60) && pipeline.PendingUsers > 0)
         {
             await Task.Delay(100, cancellationToken);
@@ -158,6 +159,7 @@ internal static class DemoRunner
             RedisApplyP99Ms = Math.Round(metrics.Quantile(DemoMetrics.RedisApply, 0.99, measured.ApplyFrom) * 1000, 2),
             InferenceP99Ms = Math.Round(metrics.Quantile(DemoMetrics.Inference, 0.99, measured.InferenceFrom) * 1000, 2),
             MeanBatchSize = Math.Round(metrics.Mean(DemoMetrics.BatchSize, measured.BatchFrom), 1),
+            Gc = gc,
         };
 
         if (!options.Json)
@@ -174,7 +176,7 @@ internal static class DemoRunner
 
     // Warm-up traffic (options.WarmupRate for options.Warmup), then the measured traffic (options.Rate for
     // options.Duration), each paced by the clock; onMeasured runs between the two.
-    private static long Produce(string bootstrap, string topic, DemoTraffic traffic, IReadOnlyList<DemoMessage> prepared, DemoOptions options, Action onMeasured, CancellationToken cancellationToken)
+    private static long Produce(string bootstrap, string topic, DemoTraffic traffic, DemoOptions options, Action onMeasured, CancellationToken cancellationToken)
     {
         var config = new ProducerConfig
         {
@@ -198,8 +200,8 @@ internal static class DemoRunner
                 var due = Math.Min(limit, from + (long)(clock.Elapsed.TotalSeconds * rate));
                 while (sent < due)
                 {
-                    var message = prepared[(int)sent];
-                    producer.Produce(topic, message.Key, message.Value);
+                    var (key, value) = traffic.Message((int)sent);
+                    producer.Produce(topic, key, value);
                     sent++;
                 }
 
@@ -208,9 +210,9 @@ internal static class DemoRunner
             }
         }
 
-        Pace(options.Warmup, options.WarmupRate, Math.Min(prepared.Count, options.WarmupEvents));
+        Pace(options.Warmup, options.WarmupRate, Math.Min(traffic.Count, options.WarmupEvents));
         onMeasured();
-        Pace(options.Duration, options.Rate, prepared.Count);
+        Pace(options.Duration, options.Rate, traffic.Count);
 
         producer.Flush(TimeSpan.FromSeconds(30));
         if (producer.Failures > 0)
@@ -307,6 +309,8 @@ internal static class DemoRunner
 
         public int BatchFrom { get; private set; }
 
+        public DemoGcSummary Gc { get; private set; } = DemoGcSummary.Now();
+
         public void Start(MetricsCollector metrics, DemoTraffic traffic)
         {
             StartedAt = Clock.Elapsed.TotalSeconds;
@@ -317,6 +321,7 @@ internal static class DemoRunner
             ApplyFrom = metrics.Count(DemoMetrics.RedisApply);
             InferenceFrom = metrics.Count(DemoMetrics.Inference);
             BatchFrom = metrics.Count(DemoMetrics.BatchSize);
+            Gc = DemoGcSummary.Now();
         }
     }
 

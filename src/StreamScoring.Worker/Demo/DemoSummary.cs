@@ -27,6 +27,41 @@ internal sealed record DemoSummary
     [JsonPropertyName("feature_store_apply_p99_ms")] public double RedisApplyP99Ms { get; init; }
     [JsonPropertyName("inference_p99_ms")] public double InferenceP99Ms { get; init; }
     [JsonPropertyName("mean_batch_size")] public double MeanBatchSize { get; init; }
+    /// <summary>Garbage collections in the measured window (whole demo process: worker, embedded Kafka clients, load generator).</summary>
+    [JsonPropertyName("gc")] public required DemoGcSummary Gc { get; init; }
+}
+
+/// <summary>Collections per generation and the time the runtime was paused for them.</summary>
+internal sealed record DemoGcSummary
+{
+    [JsonPropertyName("gen0")] public int Gen0 { get; init; }
+    [JsonPropertyName("gen1")] public int Gen1 { get; init; }
+    [JsonPropertyName("gen2")] public int Gen2 { get; init; }
+    [JsonPropertyName("pause_ms")] public double PauseMs { get; init; }
+    [JsonPropertyName("heap_mb")] public double HeapMb { get; init; }
+
+    /// <summary>Counts since the process started, to be subtracted with <see cref="Since"/>.</summary>
+    public static DemoGcSummary Now() => new()
+    {
+        Gen0 = GC.CollectionCount(0),
+        Gen1 = GC.CollectionCount(1),
+        Gen2 = GC.CollectionCount(2),
+        PauseMs = GC.GetTotalPauseDuration().TotalMilliseconds,
+        HeapMb = Math.Round(GC.GetGCMemoryInfo().HeapSizeBytes / 1e6, 1),
+    };
+
+    /// <summary>What happened between <paramref name="start"/> and now (a gen1 collection also counts as gen0, as the runtime counts).</summary>
+    public static DemoGcSummary Since(DemoGcSummary start)
+    {
+        var now = Now();
+        return now with
+        {
+            Gen0 = now.Gen0 - start.Gen0,
+            Gen1 = now.Gen1 - start.Gen1,
+            Gen2 = now.Gen2 - start.Gen2,
+            PauseMs = Math.Round(now.PauseMs - start.PauseMs, 1),
+        };
+    }
 }
 
 [JsonSerializable(typeof(DemoSummary))]

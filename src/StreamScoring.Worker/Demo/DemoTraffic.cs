@@ -1,4 +1,5 @@
-using System.Text;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using StreamScoring.Core.Events;
 using StreamScoring.Simulator;
 
@@ -10,14 +11,33 @@ namespace StreamScoring.Worker.Demo;
 /// Remembers what it produced and what was applied, so the summary can count lost events and score the
 /// fraud alerts.
 /// </summary>
+/// <remarks>
+/// The prepared traffic (over a million messages) lives in a few large byte arrays and arrays of structs,
+/// not as an object per message: held as objects it was most of the demo process's heap (~5 M objects),
+/// and every full collection spent seconds of the 2 cores marking it, time the measured worker lost.
+/// </remarks>
 internal sealed class DemoTraffic
 {
     public const int UsersPerRun = 2000;
+
+    private const int ChunkBytes = 64 << 20;
 
     private readonly double _malformedShare;
     private readonly MalformedEventFactory _malformed;
     private readonly Random _random;
     private int _run;
+
+    private readonly List<byte[]> _chunks = [];
+    private int _chunkUsed = ChunkBytes;
+    private Slot[] _slots = [];
+    private int _count;
+
+    // Valid events by the hash of their id (64-bit XxHash3: no string per event held); fraudulent users by number.
+    private readonly Dictionary<ulong, int> _validIndex = [];
+    private readonly List<string> _fraudUsers = [];
+    private readonly Dictionary<string, int> _fraudUserNumbers = new(StringComparer.Ordinal);
+    private bool[] _applied = [];
+    private long _produced;
 
     public DemoTraffic(int seed, double malformedShare)
     {
@@ -27,12 +47,10 @@ internal sealed class DemoTraffic
         _run = seed * 1000;
     }
 
-    private readonly List<DemoMessage> _messages = [];
-    private readonly Dictionary<string, int> _validIndex = new(StringComparer.Ordinal);
-    private bool[] _applied = [];
-    private long _produced;
+    /// <summary>Messages prepared.</summary>
+    public int Count => _count;
 
-    /// <summary>Messages produced so far (the first ones of <see cref="Prepare"/>'s list).</summary>
+    /// <summary>Messages produced so far (the first ones of those prepared).</summary>
     public long ProducedCount => Interlocked.Read(ref _produced);
 
     /// <summary>
@@ -41,18 +59,19 @@ internal sealed class DemoTraffic
     /// and indexes the valid events once, so that recording what was produced and applied during the run
     /// allocates nothing and never rehashes a growing set.
     /// </summary>
-    public IReadOnlyList<DemoMessage> Prepare(int count)
+    /// <exception cref="InvalidOperationException">Two event ids share a hash (not seen with the demo's seeds).</exception>
+    public void Prepare(int count)
     {
-        _messages.EnsureCapacity(count);
+        _slots = new Slot[count];
         _validIndex.EnsureCapacity(count);
-        while (_messages.Count < count)
+        while (_count < count)
         {
             var prefix = $"r{_run}-";
             var options = SimulatorOptions.Training(_run) with { Users = UsersPerRun, Days = 14 };
             _run++;
             foreach (var labelled in ClickstreamSimulator.Generate(options))
             {
-                if (_messages.Count == count)
+                if (_count == count)
                 {
                     break;
                 }
@@ -62,17 +81,29 @@ internal sealed class DemoTraffic
                 if (_random.NextDouble() < _malformedShare)
                 {
                     var bad = _malformed.CreateAny(bytes);
-                    _messages.Add(new DemoMessage(bad.Key, bad.Value, null, null));
+                    Add(bad.Key, bad.Value, fraudUser: -1);
                     continue;
                 }
 
-                _validIndex[evt.EventId] = _messages.Count;
-                _messages.Add(new DemoMessage(Encoding.UTF8.GetBytes(evt.UserId), bytes, evt.EventId, labelled.Labels.Fraud ? evt.UserId : null));
+                if (!_validIndex.TryAdd(HashId(evt.EventId), _count))
+                {
+                    throw new InvalidOperationException($"demo traffic: event id {evt.EventId} shares its hash with an earlier one");
+                }
+
+                Add(System.Text.Encoding.UTF8.GetBytes(evt.UserId), bytes, labelled.Labels.Fraud ? FraudUserNumber(evt.UserId) : -1);
+                _slots[_count - 1].Valid = true;
             }
         }
 
-        _applied = new bool[_messages.Count];
-        return _messages;
+        _applied = new bool[_count];
+    }
+
+    /// <summary>Copies the key and value of prepared message <paramref name="index"/> (the producer needs arrays).</summary>
+    public (byte[] Key, byte[] Value) Message(int index)
+    {
+        var slot = _slots[index];
+        var chunk = _chunks[slot.Chunk];
+        return (chunk.AsSpan(slot.Offset, slot.KeyLength).ToArray(), chunk.AsSpan(slot.Offset + slot.KeyLength, slot.ValueLength).ToArray());
     }
 
     /// <summary>Records that the first <paramref name="count"/> prepared messages were handed to Kafka.</summary>
@@ -81,7 +112,7 @@ internal sealed class DemoTraffic
     /// <summary>Records that the event <paramref name="eventId"/> reached the feature store (callable from any thread).</summary>
     public void MarkApplied(string eventId)
     {
-        if (_validIndex.TryGetValue(eventId, out var index))
+        if (_validIndex.TryGetValue(HashId(eventId), out var index))
         {
             Volatile.Write(ref _applied[index], true);
         }
@@ -95,23 +126,67 @@ internal sealed class DemoTraffic
         var fraudUsers = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < ProducedCount; i++)
         {
-            var message = _messages[i];
-            if (message.ValidEventId is null)
+            var slot = _slots[i];
+            if (!slot.Valid)
             {
                 continue;
             }
 
             valid++;
             lost += Volatile.Read(ref _applied[i]) ? 0 : 1;
-            if (message.FraudUser is { } user)
+            if (slot.FraudUser >= 0)
             {
-                fraudUsers.Add(user);
+                fraudUsers.Add(_fraudUsers[slot.FraudUser]);
             }
         }
 
         return (valid, lost, fraudUsers);
     }
-}
 
-/// <summary>One prepared demo message and what it means for the summary.</summary>
-internal sealed record DemoMessage(byte[] Key, byte[] Value, string? ValidEventId, string? FraudUser);
+    private static ulong HashId(string eventId) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(eventId.AsSpan()));
+
+    private void Add(byte[] key, byte[] value, int fraudUser)
+    {
+        var length = key.Length + value.Length;
+        if (_chunkUsed + length > ChunkBytes)
+        {
+            _chunks.Add(new byte[Math.Max(ChunkBytes, length)]);
+            _chunkUsed = 0;
+        }
+
+        var chunk = _chunks[^1];
+        key.CopyTo(chunk, _chunkUsed);
+        value.CopyTo(chunk, _chunkUsed + key.Length);
+        _slots[_count++] = new Slot
+        {
+            Chunk = _chunks.Count - 1,
+            Offset = _chunkUsed,
+            KeyLength = key.Length,
+            ValueLength = value.Length,
+            FraudUser = fraudUser,
+        };
+        _chunkUsed += length;
+    }
+
+    private int FraudUserNumber(string user)
+    {
+        if (!_fraudUserNumbers.TryGetValue(user, out var number))
+        {
+            _fraudUserNumbers[user] = number = _fraudUsers.Count;
+            _fraudUsers.Add(user);
+        }
+
+        return number;
+    }
+
+    // Where one prepared message lies, and what it means for the summary.
+    private struct Slot
+    {
+        public int Chunk;
+        public int Offset;
+        public int KeyLength;
+        public int ValueLength;
+        public int FraudUser;
+        public bool Valid;
+    }
+}

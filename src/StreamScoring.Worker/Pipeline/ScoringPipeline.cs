@@ -197,6 +197,9 @@ public sealed partial class ScoringPipeline : IDisposable
                     queue = now && _queued.Add(evt.UserId);
                 }
 
+                // From here on the event only waits for its user's score: offsets and timestamps are enough.
+                batch[i].ReleaseEvent();
+
                 if (queue)
                 {
                     await _batcher.AddAsync(evt.UserId, abort);
@@ -205,6 +208,8 @@ public sealed partial class ScoringPipeline : IDisposable
 
             _telemetry.FeatureUpdates.Add(updates);
             _telemetry.DuplicatesSkipped.Add(batch.Count - updates);
+            batch.Clear();
+            events.Clear();
             if (_flushRequested.Task.IsCompleted)
             {
                 await QueueAllPendingAsync(abort);
@@ -384,7 +389,7 @@ public sealed partial class ScoringPipeline : IDisposable
 
             var eventTime = owed[i].Count == 0
                 ? scoredAt
-                : DateTimeOffset.FromUnixTimeMilliseconds(owed[i].Max(e => e.Event.TimestampMs));
+                : DateTimeOffset.FromUnixTimeMilliseconds(owed[i].Max(e => e.EventTimestampMs));
             var message = new ScoreMessage
             {
                 UserId = users[i],

@@ -132,7 +132,6 @@ public sealed partial class UserWindowState
             foreach (var (value, lastSeen) in snapshot.Distinct[d])
             {
                 state._distinct[d][value] = lastSeen;
-                state._distinctOldest[d] = Math.Min(state._distinctOldest[d], lastSeen);
             }
         }
 

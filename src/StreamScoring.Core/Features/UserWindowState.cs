@@ -36,10 +36,6 @@ public sealed partial class UserWindowState
     // Per distinct dimension: value -> last time seen (ms).
     private readonly Dictionary<string, long>[] _distinct;
 
-    // Per distinct dimension: no value was last seen before this (ms; long.MaxValue when none), so Prune
-    // scans a map only when something in it may have left the horizon.
-    private readonly long[] _distinctOldest = new long[FeatureSpec.DistinctStatCount];
-
     private readonly Dictionary<string, int> _sessionProducts = new(StringComparer.Ordinal);
 
     private string? _lastDevice;
@@ -61,7 +57,6 @@ public sealed partial class UserWindowState
         for (var i = 0; i < _distinct.Length; i++)
         {
             _distinct[i] = new Dictionary<string, long>(StringComparer.Ordinal);
-            _distinctOldest[i] = long.MaxValue;
         }
     }
 
@@ -387,7 +382,6 @@ public sealed partial class UserWindowState
 
         var map = _distinct[(int)dimension];
         map[value] = map.TryGetValue(value, out var lastSeen) ? Math.Max(lastSeen, ts) : ts;
-        _distinctOldest[(int)dimension] = Math.Min(_distinctOldest[(int)dimension], ts);
         if (map.Count > FeatureSpec.MaxDistinctPerDimension)
         {
             // Forget the value seen longest ago (ties: the ordinal-smallest, so every store agrees).
@@ -431,25 +425,14 @@ public sealed partial class UserWindowState
             }
         }
 
-        for (var d = 0; d < _distinct.Length; d++)
+        foreach (var map in _distinct)
         {
-            if (NowMs - _distinctOldest[d] >= HorizonMs)
+            foreach (var (value, lastSeen) in map)
             {
-                var map = _distinct[d];
-                var oldest = long.MaxValue;
-                foreach (var (value, lastSeen) in map)
+                if (NowMs - lastSeen >= HorizonMs)
                 {
-                    if (NowMs - lastSeen >= HorizonMs)
-                    {
-                        map.Remove(value);
-                    }
-                    else
-                    {
-                        oldest = Math.Min(oldest, lastSeen);
-                    }
+                    map.Remove(value);
                 }
-
-                _distinctOldest[d] = oldest;
             }
         }
     }

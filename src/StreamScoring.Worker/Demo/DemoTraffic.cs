@@ -1,6 +1,6 @@
-using System.IO.Hashing;
-using System.Runtime.InteropServices;
+using System.Text;
 using StreamScoring.Core.Events;
+using StreamScoring.Core.Features;
 using StreamScoring.Simulator;
 
 namespace StreamScoring.Worker.Demo;
@@ -32,10 +32,8 @@ internal sealed class DemoTraffic
     private Slot[] _slots = [];
     private int _count;
 
-    // Valid events by the hash of their id (64-bit XxHash3: no string per event held); fraudulent users by number.
-    private readonly Dictionary<ulong, int> _validIndex = [];
-    private readonly List<string> _fraudUsers = [];
-    private readonly Dictionary<string, int> _fraudUserNumbers = new(StringComparer.Ordinal);
+    // Valid events by the digest of their id (the one EventIdWindow remembers ids by: no string per event held).
+    private readonly Dictionary<UInt128, int> _validIndex = [];
     private bool[] _applied = [];
     private long _produced;
 
@@ -59,7 +57,7 @@ internal sealed class DemoTraffic
     /// and indexes the valid events once, so that recording what was produced and applied during the run
     /// allocates nothing and never rehashes a growing set.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Two event ids share a hash (not seen with the demo's seeds).</exception>
+    /// <exception cref="InvalidOperationException">Two event ids share a digest (never seen; checked rather than assumed).</exception>
     public void Prepare(int count)
     {
         _slots = new Slot[count];
@@ -81,17 +79,16 @@ internal sealed class DemoTraffic
                 if (_random.NextDouble() < _malformedShare)
                 {
                     var bad = _malformed.CreateAny(bytes);
-                    Add(bad.Key, bad.Value, fraudUser: -1);
+                    Add(bad.Key, bad.Value, valid: false, fraud: false);
                     continue;
                 }
 
-                if (!_validIndex.TryAdd(HashId(evt.EventId), _count))
+                if (!_validIndex.TryAdd(EventIdWindow.Digest(evt.EventId), _count))
                 {
-                    throw new InvalidOperationException($"demo traffic: event id {evt.EventId} shares its hash with an earlier one");
+                    throw new InvalidOperationException($"demo traffic: event id {evt.EventId} shares its digest with an earlier one");
                 }
 
-                Add(System.Text.Encoding.UTF8.GetBytes(evt.UserId), bytes, labelled.Labels.Fraud ? FraudUserNumber(evt.UserId) : -1);
-                _slots[_count - 1].Valid = true;
+                Add(Encoding.UTF8.GetBytes(evt.UserId), bytes, valid: true, labelled.Labels.Fraud);
             }
         }
 
@@ -112,7 +109,7 @@ internal sealed class DemoTraffic
     /// <summary>Records that the event <paramref name="eventId"/> reached the feature store (callable from any thread).</summary>
     public void MarkApplied(string eventId)
     {
-        if (_validIndex.TryGetValue(HashId(eventId), out var index))
+        if (_validIndex.TryGetValue(EventIdWindow.Digest(eventId), out var index))
         {
             Volatile.Write(ref _applied[index], true);
         }
@@ -134,18 +131,17 @@ internal sealed class DemoTraffic
 
             valid++;
             lost += Volatile.Read(ref _applied[i]) ? 0 : 1;
-            if (slot.FraudUser >= 0)
+            if (slot.Fraud)
             {
-                fraudUsers.Add(_fraudUsers[slot.FraudUser]);
+                // A valid message's key is its user id.
+                fraudUsers.Add(Encoding.UTF8.GetString(_chunks[slot.Chunk], slot.Offset, slot.KeyLength));
             }
         }
 
         return (valid, lost, fraudUsers);
     }
 
-    private static ulong HashId(string eventId) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(eventId.AsSpan()));
-
-    private void Add(byte[] key, byte[] value, int fraudUser)
+    private void Add(byte[] key, byte[] value, bool valid, bool fraud)
     {
         var length = key.Length + value.Length;
         if (_chunkUsed + length > ChunkBytes)
@@ -163,20 +159,10 @@ internal sealed class DemoTraffic
             Offset = _chunkUsed,
             KeyLength = key.Length,
             ValueLength = value.Length,
-            FraudUser = fraudUser,
+            Valid = valid,
+            Fraud = fraud,
         };
         _chunkUsed += length;
-    }
-
-    private int FraudUserNumber(string user)
-    {
-        if (!_fraudUserNumbers.TryGetValue(user, out var number))
-        {
-            _fraudUserNumbers[user] = number = _fraudUsers.Count;
-            _fraudUsers.Add(user);
-        }
-
-        return number;
     }
 
     // Where one prepared message lies, and what it means for the summary.
@@ -186,7 +172,7 @@ internal sealed class DemoTraffic
         public int Offset;
         public int KeyLength;
         public int ValueLength;
-        public int FraudUser;
         public bool Valid;
+        public bool Fraud;
     }
 }

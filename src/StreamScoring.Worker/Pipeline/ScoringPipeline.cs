@@ -161,8 +161,6 @@ public sealed partial class ScoringPipeline : IDisposable
         var reader = _input.Reader;
         while (await reader.WaitToReadAsync(abort))
         {
-            batch.Clear();
-            events.Clear();
             while (batch.Count < FeatureBatchSize && reader.TryRead(out var consumed))
             {
                 batch.Add(consumed);
@@ -208,6 +206,8 @@ public sealed partial class ScoringPipeline : IDisposable
 
             _telemetry.FeatureUpdates.Add(updates);
             _telemetry.DuplicatesSkipped.Add(batch.Count - updates);
+            // Emptied here, not when the next batch starts, so that nothing holds the parsed events while
+            // the loop waits for input.
             batch.Clear();
             events.Clear();
             if (_flushRequested.Task.IsCompleted)

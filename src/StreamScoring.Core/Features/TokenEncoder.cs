@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace StreamScoring.Core.Features;
@@ -29,11 +30,25 @@ public static class TokenEncoder
     /// <summary>A stable 64-bit FNV-1a hash of the UTF-8 bytes (simple to reproduce in Lua or Python; string.GetHashCode is randomised per process).</summary>
     public static ulong StableHash(string value)
     {
+        ArgumentNullException.ThrowIfNull(value);
+
+        // Encoded on the stack (every event with a category is hashed, so no array per call); a rented
+        // array only for paths longer than any real category.
+        const int StackLimit = 512;
+        var length = Encoding.UTF8.GetMaxByteCount(value.Length);
+        byte[]? rented = null;
+        var buffer = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var written = Encoding.UTF8.GetBytes(value, buffer);
         var hash = 14695981039346656037UL;
-        foreach (var b in Encoding.UTF8.GetBytes(value))
+        foreach (var b in buffer[..written])
         {
             hash ^= b;
             hash *= 1099511628211UL;
+        }
+
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
         }
 
         return hash;

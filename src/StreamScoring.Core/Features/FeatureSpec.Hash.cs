@@ -10,7 +10,9 @@ public static partial class FeatureSpec
     /// Bump when feature computation changes in a way the constants below do not show
     /// (a new bucketing rule, a changed hash function): the hash changes with it.
     /// </summary>
-    public const int LogicVersion = 1;
+    /// <remarks>2: values (products, devices, sessions...) are remembered by 64-bit digests, and a distinct value
+    /// evicted at the cap among equally old ones is the smallest digest, no longer the ordinal-smallest string.</remarks>
+    public const int LogicVersion = 2;
 
     /// <summary>The canonical text the <see cref="Hash"/> is computed from: every constant of the spec.</summary>
     public static string CanonicalText => Computed.Text;

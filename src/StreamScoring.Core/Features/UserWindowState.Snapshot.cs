@@ -39,23 +39,25 @@ public sealed partial class UserWindowState
 
         for (var w = 0; w < _buckets.Length; w++)
         {
-            foreach (var (bucket, stats) in _buckets[w])
+            var buckets = _buckets[w];
+            for (var i = 0; i < buckets.Count; i++)
             {
-                snapshot.Buckets[w][bucket] = (double[])stats.Clone();
+                snapshot.Buckets[w][buckets.IdAt(i)] = buckets.StatsAt(i).ToArray();
             }
         }
 
         for (var d = 0; d < _distinct.Length; d++)
         {
-            foreach (var (value, lastSeen) in _distinct[d])
+            var map = _distinct[d];
+            for (var i = 0; i < map.Count; i++)
             {
-                snapshot.Distinct[d][value] = lastSeen;
+                snapshot.Distinct[d][map.KeyAt(i)] = map.ValueAt(i);
             }
         }
 
-        foreach (var (product, count) in _sessionProducts)
+        for (var i = 0; i < _sessionProducts.Count; i++)
         {
-            snapshot.SessionProducts[product] = count;
+            snapshot.SessionProducts[_sessionProducts.KeyAt(i)] = (int)_sessionProducts.ValueAt(i);
         }
 
         return snapshot;
@@ -123,21 +125,26 @@ public sealed partial class UserWindowState
                     ThrowBadSnapshot($"bucket {bucket} of window {FeatureSpec.Windows[w].Name} does not hold {FeatureSpec.AdditiveStatCount} statistics");
                 }
 
-                state._buckets[w][bucket] = (double[])stats.Clone();
+                stats.CopyTo(state._buckets[w].GetOrAdd(bucket));
             }
         }
 
         for (var d = 0; d < state._distinct.Length; d++)
         {
+            if (snapshot.Distinct[d].Count > FeatureSpec.MaxDistinctPerDimension)
+            {
+                ThrowBadSnapshot($"{snapshot.Distinct[d].Count} values of distinct dimension {(DistinctDimension)d} exceed the cap of {FeatureSpec.MaxDistinctPerDimension}");
+            }
+
             foreach (var (value, lastSeen) in snapshot.Distinct[d])
             {
-                state._distinct[d][value] = lastSeen;
+                state._distinct[d].Set(value, lastSeen);
             }
         }
 
         foreach (var (product, count) in snapshot.SessionProducts)
         {
-            state._sessionProducts[product] = count;
+            state._sessionProducts.Set(product, count);
         }
 
         return state;

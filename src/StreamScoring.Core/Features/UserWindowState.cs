@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using StreamScoring.Core.Events;
 
 namespace StreamScoring.Core.Features;
@@ -19,44 +22,43 @@ public sealed partial class UserWindowState
 
     private static readonly long HorizonMs = (long)FeatureSpec.Horizon.TotalMilliseconds;
 
+    // "No value" in the digest fields: ValueDigest never returns 0 for a value.
+    private const ulong None = 0;
+
     // Last-L ring of token rows (field ids before offsetting), most recent at _ringHead - 1.
     private readonly int[] _ringTokens = new int[FeatureSpec.MaxEvents * FeatureSpec.TokenFieldCount];
-    private readonly string?[] _ringProducts = new string?[FeatureSpec.MaxEvents];
+    private readonly ulong[] _ringProducts = new ulong[FeatureSpec.MaxEvents];
     private int _ringCount;
     private int _ringHead;
 
-    // Per window: bucket index -> additive statistics.
-    private readonly Dictionary<long, double[]>[] _buckets;
+    // Per window: time buckets of additive statistics.
+    private readonly WindowBuckets[] _buckets;
 
-    // Statistics arrays of pruned buckets, reused for new ones: a user's windows slide with every few
-    // events, and allocating each new bucket made the state the worker's largest source of garbage.
-    private const int MaxSpareBuckets = 8;
-    private readonly Stack<double[]> _spareBuckets = new();
+    // Per distinct dimension: value digest -> last time seen (ms).
+    private readonly DigestMap[] _distinct;
 
-    // Per distinct dimension: value -> last time seen (ms).
-    private readonly Dictionary<string, long>[] _distinct;
+    // Product digest -> events in the current session.
+    private readonly DigestMap _sessionProducts = new();
 
-    private readonly Dictionary<string, int> _sessionProducts = new(StringComparer.Ordinal);
-
-    private string? _lastDevice;
-    private string? _lastCountry;
-    private string? _sessionKey;
+    private ulong _lastDevice;
+    private ulong _lastCountry;
+    private ulong _sessionKey;
     private long _lastArrivalMs;
     private long? _lastGapMs;
 
     /// <summary>Creates an empty state.</summary>
     public UserWindowState()
     {
-        _buckets = new Dictionary<long, double[]>[FeatureSpec.Windows.Count];
+        _buckets = new WindowBuckets[FeatureSpec.Windows.Count];
         for (var i = 0; i < _buckets.Length; i++)
         {
-            _buckets[i] = [];
+            _buckets[i] = new WindowBuckets();
         }
 
-        _distinct = new Dictionary<string, long>[FeatureSpec.DistinctStatCount];
+        _distinct = new DigestMap[FeatureSpec.DistinctStatCount];
         for (var i = 0; i < _distinct.Length; i++)
         {
-            _distinct[i] = new Dictionary<string, long>(StringComparer.Ordinal);
+            _distinct[i] = new DigestMap();
         }
     }
 
@@ -114,7 +116,19 @@ public sealed partial class UserWindowState
         return true;
     }
 
+    /// <summary>
+    /// The 64-bit digest by which the state remembers a value (a product, category, device, IP, country or
+    /// session key): XxHash3 of its UTF-16 code units, never 0; 0 for null. Two of one user's values share a
+    /// digest with probability about 2^-64 per pair.
+    /// </summary>
+    public static ulong ValueDigest(string? value) => value is null ? None : Digest(value);
+
     /// <summary>Applies one event. The caller deduplicates by event id (<see cref="ApplyOnce"/>).</summary>
+    /// <remarks>
+    /// The state keeps digests of the event's strings, never the strings: it lives as long as its user, and
+    /// each young string stored in it was an object the garbage collector had to trace and copy. Applying an
+    /// event allocates nothing once the user's arrays have grown to their working size.
+    /// </remarks>
     public void Apply(ClickEvent evt)
     {
         ArgumentNullException.ThrowIfNull(evt);
@@ -123,22 +137,26 @@ public sealed partial class UserWindowState
         long? gap = first ? null : Math.Max(0, ts - _lastArrivalMs);
         var now = first ? ts : Math.Max(NowMs, ts);
 
-        var sessionKey = evt.SessionId
-            ?? (first || gap > SessionGapMs || _sessionKey is null ? $"t:{ts}" : _sessionKey);
-        var newSession = first || !string.Equals(sessionKey, _sessionKey, StringComparison.Ordinal);
-        var deviceChanged = !first && evt.DeviceId is not null && _lastDevice is not null && evt.DeviceId != _lastDevice;
-        var countryChanged = !first && evt.Country is not null && _lastCountry is not null && evt.Country != _lastCountry;
-        LastDeviceIsNew = !first && evt.DeviceId is not null && !SeenWithinHorizon(DistinctDimension.Devices, evt.DeviceId, now);
-        LastCountryIsNew = !first && evt.Country is not null && !SeenWithinHorizon(DistinctDimension.Countries, evt.Country, now);
+        var product = ValueDigest(evt.ProductId);
+        var device = ValueDigest(evt.DeviceId);
+        var country = ValueDigest(evt.Country);
+        var sessionKey = evt.SessionId is not null
+            ? Digest(evt.SessionId)
+            : first || gap > SessionGapMs || _sessionKey == None ? GapSessionKey(ts) : _sessionKey;
+        var newSession = first || sessionKey != _sessionKey;
+        var deviceChanged = !first && device != None && _lastDevice != None && device != _lastDevice;
+        var countryChanged = !first && country != None && _lastCountry != None && country != _lastCountry;
+        LastDeviceIsNew = !first && device != None && !SeenWithinHorizon(DistinctDimension.Devices, device, now);
+        LastCountryIsNew = !first && country != None && !SeenWithinHorizon(DistinctDimension.Countries, country, now);
 
-        PushToken(evt, gap, deviceChanged, countryChanged, newSession);
-        AddToWindows(evt, ts);
+        PushToken(evt, product, gap, deviceChanged, countryChanged, newSession);
+        AddToWindows(evt, ts, now);
 
-        Touch(DistinctDimension.Products, evt.ProductId, ts);
-        Touch(DistinctDimension.Categories, evt.CategoryPath, ts);
-        Touch(DistinctDimension.Devices, evt.DeviceId, ts);
-        Touch(DistinctDimension.Ips, evt.Ip, ts);
-        Touch(DistinctDimension.Countries, evt.Country, ts);
+        Touch(DistinctDimension.Products, product, ts);
+        Touch(DistinctDimension.Categories, ValueDigest(evt.CategoryPath), ts);
+        Touch(DistinctDimension.Devices, device, ts);
+        Touch(DistinctDimension.Ips, ValueDigest(evt.Ip), ts);
+        Touch(DistinctDimension.Countries, country, ts);
         Touch(DistinctDimension.Sessions, sessionKey, ts);
 
         if (newSession)
@@ -158,9 +176,11 @@ public sealed partial class UserWindowState
         }
 
         SessionViewsOfLastProduct = 0;
-        if (evt.ProductId is not null)
+        if (product != None)
         {
-            _sessionProducts[evt.ProductId] = SessionViewsOfLastProduct = _sessionProducts.GetValueOrDefault(evt.ProductId) + 1;
+            var views = _sessionProducts.TryGetValue(product, out var before) ? before + 1 : 1;
+            _sessionProducts.Set(product, views);
+            SessionViewsOfLastProduct = (int)views;
         }
 
         if (evt.Type == EventType.Purchase)
@@ -174,17 +194,16 @@ public sealed partial class UserWindowState
         LastPrice = evt.Price;
         _lastGapMs = gap;
         _lastArrivalMs = ts;
-        // Assigned only when they change: storing each event's own (equal) string would point this long-lived
-        // state at a young object on every event, which every garbage collection then has to visit.
-        if (evt.DeviceId is not null && evt.DeviceId != _lastDevice)
+        if (device != None)
         {
-            _lastDevice = evt.DeviceId;
+            _lastDevice = device;
         }
 
-        if (evt.Country is not null && evt.Country != _lastCountry)
+        if (country != None)
         {
-            _lastCountry = evt.Country;
+            _lastCountry = country;
         }
+
         Prune();
     }
 
@@ -194,10 +213,11 @@ public sealed partial class UserWindowState
         var spec = FeatureSpec.Windows[window];
         if (stat >= WindowStat.DistinctProducts)
         {
+            var map = _distinct[stat - WindowStat.DistinctProducts];
             var count = 0;
-            foreach (var lastSeen in _distinct[stat - WindowStat.DistinctProducts].Values)
+            for (var i = 0; i < map.Count; i++)
             {
-                if (spec.Contains(lastSeen, NowMs))
+                if (spec.Contains(map.ValueAt(i), NowMs))
                 {
                     count++;
                 }
@@ -206,22 +226,8 @@ public sealed partial class UserWindowState
             return count;
         }
 
-        // Sum oldest bucket first. The order is part of the result (floating-point sums are not
-        // associative), so it must depend on the window's contents only, never on how a dictionary
-        // happened to lay out its entries: a state rebuilt from a snapshot (the Redis store) then
-        // gives the same bits as the state that lived in memory all along.
-        var sum = 0.0;
-        var buckets = _buckets[window];
         var nowBucket = spec.BucketOf(NowMs);
-        for (var bucket = nowBucket - spec.BucketCount + 1; bucket <= nowBucket; bucket++)
-        {
-            if (buckets.TryGetValue(bucket, out var stats))
-            {
-                sum += stats[(int)stat];
-            }
-        }
-
-        return sum;
+        return _buckets[window].Sum(nowBucket - spec.BucketCount, nowBucket, (int)stat);
     }
 
     /// <summary>The raw value of user feature <paramref name="feature"/> at <see cref="NowMs"/>.</summary>
@@ -308,39 +314,49 @@ public sealed partial class UserWindowState
 
     private bool HasPurchased => LastPurchaseMs > 0 && NowMs - LastPurchaseMs < HorizonMs;
 
-    private void PushToken(ClickEvent evt, long? gap, bool deviceChanged, bool countryChanged, bool newSession)
+    private static ulong Digest(ReadOnlySpan<char> value)
     {
-        var seenBefore = false;
-        if (evt.ProductId is not null)
-        {
-            for (var i = 0; i < _ringCount && !seenBefore; i++)
-            {
-                seenBefore = _ringProducts[i] == evt.ProductId;
-            }
-        }
+        var digest = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(value));
+        return digest == None ? 1 : digest;
+    }
 
+    // The key of a session inferred from the 30-minute gap rule: the digest of "t:<start ms>".
+    private static ulong GapSessionKey(long startMs)
+    {
+        Span<char> key = stackalloc char[24];
+        key[0] = 't';
+        key[1] = ':';
+        startMs.TryFormat(key[2..], out var written, provider: CultureInfo.InvariantCulture);
+        return Digest(key[..(2 + written)]);
+    }
+
+    private void PushToken(ClickEvent evt, ulong product, long? gap, bool deviceChanged, bool countryChanged, bool newSession)
+    {
+        var seenBefore = product != None && _ringProducts.AsSpan(0, _ringCount).Contains(product);
         var row = _ringTokens.AsSpan(_ringHead * FeatureSpec.TokenFieldCount, FeatureSpec.TokenFieldCount);
         row[(int)TokenField.EventType] = TokenEncoder.EventTypeId(evt.Type);
         row[(int)TokenField.Category] = TokenEncoder.CategoryId(evt.CategoryPath);
         row[(int)TokenField.Price] = TokenEncoder.PriceId(evt.Price);
         row[(int)TokenField.TimeGap] = TokenEncoder.TimeGapId(gap);
         row[(int)TokenField.Change] = TokenEncoder.ChangeId(deviceChanged, countryChanged, newSession);
-        row[(int)TokenField.Product] = TokenEncoder.ProductId(evt.ProductId is not null, seenBefore);
-        _ringProducts[_ringHead] = evt.ProductId;
+        row[(int)TokenField.Product] = TokenEncoder.ProductId(product != None, seenBefore);
+        _ringProducts[_ringHead] = product;
         _ringHead = (_ringHead + 1) % FeatureSpec.MaxEvents;
         _ringCount = Math.Min(_ringCount + 1, FeatureSpec.MaxEvents);
     }
 
-    private void AddToWindows(ClickEvent evt, long ts)
+    private void AddToWindows(ClickEvent evt, long ts, long now)
     {
         for (var w = 0; w < _buckets.Length; w++)
         {
-            var bucket = FeatureSpec.Windows[w].BucketOf(ts);
-            if (!_buckets[w].TryGetValue(bucket, out var stats))
+            var spec = FeatureSpec.Windows[w];
+            var bucket = spec.BucketOf(ts);
+            if (bucket <= spec.BucketOf(now) - spec.BucketCount)
             {
-                _buckets[w][bucket] = stats = NewBucket();
+                continue; // too late for this window: it could never count again
             }
 
+            var stats = _buckets[w].GetOrAdd(bucket);
             stats[(int)evt.Type]++;
             switch (evt.Type)
             {
@@ -359,79 +375,54 @@ public sealed partial class UserWindowState
         }
     }
 
-    private double[] NewBucket()
-    {
-        if (_spareBuckets.TryPop(out var stats))
-        {
-            Array.Clear(stats);
-            return stats;
-        }
-
-        return new double[FeatureSpec.AdditiveStatCount];
-    }
-
-    private bool SeenWithinHorizon(DistinctDimension dimension, string value, long now) =>
+    private bool SeenWithinHorizon(DistinctDimension dimension, ulong value, long now) =>
         _distinct[(int)dimension].TryGetValue(value, out var lastSeen) && now - lastSeen < HorizonMs;
 
-    private void Touch(DistinctDimension dimension, string? value, long ts)
+    private void Touch(DistinctDimension dimension, ulong value, long ts)
     {
-        if (value is null)
+        if (value == None)
         {
             return;
         }
 
         var map = _distinct[(int)dimension];
-        map[value] = map.TryGetValue(value, out var lastSeen) ? Math.Max(lastSeen, ts) : ts;
+        map.Set(value, map.TryGetValue(value, out var lastSeen) ? Math.Max(lastSeen, ts) : ts);
         if (map.Count > FeatureSpec.MaxDistinctPerDimension)
         {
-            // Forget the value seen longest ago (ties: the ordinal-smallest, so every store agrees).
-            string? oldest = null;
-            var oldestSeen = long.MaxValue;
-            foreach (var (candidate, seen) in map)
+            // Forget the value seen longest ago (ties: the smallest digest, so every store agrees).
+            var oldest = 0;
+            for (var i = 1; i < map.Count; i++)
             {
-                if (seen < oldestSeen || (seen == oldestSeen && string.CompareOrdinal(candidate, oldest) < 0))
+                var seen = map.ValueAt(i);
+                var oldestSeen = map.ValueAt(oldest);
+                if (seen < oldestSeen || (seen == oldestSeen && map.KeyAt(i) < map.KeyAt(oldest)))
                 {
-                    oldest = candidate;
-                    oldestSeen = seen;
+                    oldest = i;
                 }
             }
 
-            map.Remove(oldest!);
+            map.RemoveAt(oldest);
         }
     }
 
-    // Runs after every event, so it allocates nothing: a dictionary may have entries removed while it is
-    // enumerated, and the statistics arrays of dropped buckets are kept for the next new bucket.
+    // Runs after every event and allocates nothing: buckets that left their window and values not seen within
+    // the horizon can never count again.
     private void Prune()
     {
         for (var w = 0; w < _buckets.Length; w++)
         {
             var spec = FeatureSpec.Windows[w];
-            var buckets = _buckets[w];
-            if (buckets.Count > spec.BucketCount + 1)
-            {
-                var oldestKept = spec.BucketOf(NowMs) - spec.BucketCount;
-                foreach (var (bucket, stats) in buckets)
-                {
-                    if (bucket <= oldestKept)
-                    {
-                        buckets.Remove(bucket);
-                        if (_spareBuckets.Count < MaxSpareBuckets)
-                        {
-                            _spareBuckets.Push(stats);
-                        }
-                    }
-                }
-            }
+            _buckets[w].DropThrough(spec.BucketOf(NowMs) - spec.BucketCount);
         }
 
         foreach (var map in _distinct)
         {
-            foreach (var (value, lastSeen) in map)
+            // From the end: RemoveAt moves the last entry, already checked, into the freed place.
+            for (var i = map.Count - 1; i >= 0; i--)
             {
-                if (NowMs - lastSeen >= HorizonMs)
+                if (NowMs - map.ValueAt(i) >= HorizonMs)
                 {
-                    map.Remove(value);
+                    map.RemoveAt(i);
                 }
             }
         }

@@ -1,7 +1,8 @@
 namespace StreamScoring.Core.Features;
 
 /// <summary>
-/// Every part of a <see cref="UserWindowState"/>, as plain values and collections: what an external
+/// Every part of a <see cref="UserWindowState"/>, as plain values and collections (values such as product ids
+/// as their <see cref="UserWindowState.ValueDigest"/>, as the state holds them): what an external
 /// store (Redis) keeps per user, so that it can rebuild the state with
 /// <see cref="UserWindowState.FromSnapshot"/> and compute features with the one shared code path.
 /// </summary>
@@ -21,10 +22,10 @@ public sealed class UserWindowStateSnapshot
             buckets[i] = new Dictionary<long, double[]>();
         }
 
-        var distinct = new IDictionary<string, long>[FeatureSpec.DistinctStatCount];
+        var distinct = new IDictionary<ulong, long>[FeatureSpec.DistinctStatCount];
         for (var i = 0; i < distinct.Length; i++)
         {
-            distinct[i] = new Dictionary<string, long>(StringComparer.Ordinal);
+            distinct[i] = new Dictionary<ulong, long>();
         }
 
         Buckets = buckets;
@@ -64,14 +65,17 @@ public sealed class UserWindowStateSnapshot
     /// <summary>Whether the latest event's country was new.</summary>
     public bool LastCountryIsNew { get; set; }
 
-    /// <summary>The latest device id seen (null when none yet).</summary>
-    public string? LastDevice { get; set; }
+    /// <summary>The <see cref="UserWindowState.ValueDigest"/> of the latest device id seen (0 when none yet).</summary>
+    public ulong LastDevice { get; set; }
 
-    /// <summary>The latest country seen (null when none yet).</summary>
-    public string? LastCountry { get; set; }
+    /// <summary>The <see cref="UserWindowState.ValueDigest"/> of the latest country seen (0 when none yet).</summary>
+    public ulong LastCountry { get; set; }
 
-    /// <summary>The current session's key: the event's session id, or <c>t:&lt;start ms&gt;</c> from the 30-minute gap rule.</summary>
-    public string? SessionKey { get; set; }
+    /// <summary>
+    /// The <see cref="UserWindowState.ValueDigest"/> of the current session's key: the event's session id, or
+    /// <c>t:&lt;start ms&gt;</c> from the 30-minute gap rule (0 before the first event).
+    /// </summary>
+    public ulong SessionKey { get; set; }
 
     /// <summary>Timestamp of the latest event in arrival order (ms); gaps are measured from it.</summary>
     public long LastArrivalMs { get; set; }
@@ -85,15 +89,15 @@ public sealed class UserWindowStateSnapshot
     /// </summary>
     public IList<int> RingTokens { get; } = new List<int>();
 
-    /// <summary>Product id of each ring row (null when the event had none), most recent first.</summary>
-    public IList<string?> RingProducts { get; } = new List<string?>();
+    /// <summary>Product id digest of each ring row (0 when the event had none), most recent first.</summary>
+    public IList<ulong> RingProducts { get; } = new List<ulong>();
 
     /// <summary>Per window (in <see cref="FeatureSpec.Windows"/> order): bucket index to its <see cref="FeatureSpec.AdditiveStatCount"/> additive statistics.</summary>
     public IReadOnlyList<IDictionary<long, double[]>> Buckets { get; }
 
-    /// <summary>Per <see cref="DistinctDimension"/>: value to the last time it was seen (ms).</summary>
-    public IReadOnlyList<IDictionary<string, long>> Distinct { get; }
+    /// <summary>Per <see cref="DistinctDimension"/>: value digest to the last time it was seen (ms).</summary>
+    public IReadOnlyList<IDictionary<ulong, long>> Distinct { get; }
 
-    /// <summary>Events per product in the current session.</summary>
-    public IDictionary<string, int> SessionProducts { get; } = new Dictionary<string, int>(StringComparer.Ordinal);
+    /// <summary>Events per product (by digest) in the current session.</summary>
+    public IDictionary<ulong, int> SessionProducts { get; } = new Dictionary<ulong, int>();
 }

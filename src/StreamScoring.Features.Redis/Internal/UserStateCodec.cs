@@ -18,7 +18,7 @@ namespace StreamScoring.Features.Redis.Internal;
 /// </remarks>
 internal static class UserStateCodec
 {
-    private const byte SnapshotFormat = 2;
+    private const byte SnapshotFormat = 3;
     private const byte EventsFormat = 1;
 
     /// <summary>Serialises <paramref name="state"/> and <paramref name="ids"/>.</summary>
@@ -41,9 +41,9 @@ internal static class UserStateCodec
             w.Write(snapshot.SessionViewsOfLastProduct);
             w.Write(snapshot.LastDeviceIsNew);
             w.Write(snapshot.LastCountryIsNew);
-            WriteOptional(w, snapshot.LastDevice);
-            WriteOptional(w, snapshot.LastCountry);
-            WriteOptional(w, snapshot.SessionKey);
+            w.Write(snapshot.LastDevice);
+            w.Write(snapshot.LastCountry);
+            w.Write(snapshot.SessionKey);
             w.Write(snapshot.LastArrivalMs);
             w.Write(snapshot.LastGapMs.HasValue);
             w.Write(snapshot.LastGapMs ?? 0);
@@ -56,7 +56,7 @@ internal static class UserStateCodec
 
             foreach (var product in snapshot.RingProducts)
             {
-                WriteOptional(w, product);
+                w.Write(product);
             }
 
             foreach (var window in snapshot.Buckets)
@@ -109,10 +109,11 @@ internal static class UserStateCodec
         try
         {
             using var r = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
+            // Formats 1 and 2 held values in clear under feature logic 1, whose spec hash differs anyway.
             var format = r.ReadByte();
-            if (format is not (1 or SnapshotFormat))
+            if (format != SnapshotFormat)
             {
-                throw new InvalidDataException($"snapshot format {format} is not one this code reads (1 to {SnapshotFormat})");
+                throw new InvalidDataException($"snapshot format {format} is not the supported {SnapshotFormat}");
             }
 
             var spec = r.ReadString();
@@ -134,9 +135,9 @@ internal static class UserStateCodec
                 SessionViewsOfLastProduct = r.ReadInt32(),
                 LastDeviceIsNew = r.ReadBoolean(),
                 LastCountryIsNew = r.ReadBoolean(),
-                LastDevice = ReadOptional(r),
-                LastCountry = ReadOptional(r),
-                SessionKey = ReadOptional(r),
+                LastDevice = r.ReadUInt64(),
+                LastCountry = r.ReadUInt64(),
+                SessionKey = r.ReadUInt64(),
                 LastArrivalMs = r.ReadInt64(),
             };
             var hasGap = r.ReadBoolean();
@@ -151,7 +152,7 @@ internal static class UserStateCodec
 
             for (var i = 0; i < ringCount; i++)
             {
-                snapshot.RingProducts.Add(ReadOptional(r));
+                snapshot.RingProducts.Add(r.ReadUInt64());
             }
 
             foreach (var window in snapshot.Buckets)
@@ -175,7 +176,7 @@ internal static class UserStateCodec
                 var values = ReadCount(r, 1 << 20);
                 for (var i = 0; i < values; i++)
                 {
-                    var value = r.ReadString();
+                    var value = r.ReadUInt64();
                     dimension[value] = r.ReadInt64();
                 }
             }
@@ -183,7 +184,7 @@ internal static class UserStateCodec
             var products = ReadCount(r, 1 << 20);
             for (var i = 0; i < products; i++)
             {
-                var product = r.ReadString();
+                var product = r.ReadUInt64();
                 snapshot.SessionProducts[product] = r.ReadInt32();
             }
 
@@ -192,8 +193,7 @@ internal static class UserStateCodec
             var entries = new (UInt128, long)[idCount];
             for (var i = 0; i < idCount; i++)
             {
-                // Format 1 kept the ids themselves; from format 2 on, their digests.
-                var id = format == 1 ? EventIdWindow.Digest(r.ReadString()) : new UInt128(r.ReadUInt64(), r.ReadUInt64());
+                var id = new UInt128(r.ReadUInt64(), r.ReadUInt64());
                 entries[i] = (id, r.ReadInt64());
             }
 

@@ -44,7 +44,7 @@ public class UserWindowStateSnapshotTests
         var snapshot = new UserWindowStateSnapshot();
         for (var i = 0; i <= FeatureSpec.MaxEvents; i++)
         {
-            snapshot.RingProducts.Add(null);
+            snapshot.RingProducts.Add(0);
             for (var f = 0; f < FeatureSpec.TokenFieldCount; f++)
             {
                 snapshot.RingTokens.Add(1);
@@ -93,7 +93,7 @@ public class UserWindowStateSnapshotTests
 
     // Mostly increasing times with some late events, 300 products (beyond the distinct cap), missing
     // fields, device/country switches and sessions both given and inferred from gaps.
-    private static List<ClickEvent> RandomEvents(int seed, int count)
+    internal static List<ClickEvent> RandomEvents(int seed, int count)
     {
         var random = new Random(seed);
         var ts = Start;

@@ -202,4 +202,54 @@ public class UserWindowStateTests
         Assert.Equal(2 + (int)EventType.Purchase, state.TokenRow(0)[(int)TokenField.EventType]);
         Assert.Equal(2 + (int)EventType.View, state.TokenRow(FeatureSpec.MaxEvents - 1)[(int)TokenField.EventType]);
     }
+
+    [Fact]
+    public void Apply_MoreDistinctValuesThanTheCapAtOneInstant_ForgetsTheSmallestDigest()
+    {
+        var (state, _, events) = CreateSut();
+        var devices = Enumerable.Range(0, FeatureSpec.MaxDistinctPerDimension + 1).Select(i => $"device-{i}").ToList();
+        foreach (var device in devices)
+        {
+            state.Apply(events.Next(EventType.View, device: device)); // all at the same millisecond
+        }
+
+        var forgotten = devices.MinBy(UserWindowState.ValueDigest)!;
+        var kept = devices.First(d => d != forgotten);
+        Assert.Equal(FeatureSpec.MaxDistinctPerDimension, state.WindowValue(W("1m"), WindowStat.DistinctDevices));
+
+        state.Apply(events.Next(EventType.View, device: kept));
+        Assert.False(state.LastDeviceIsNew);
+        state.Apply(events.Next(EventType.View, device: forgotten));
+        Assert.True(state.LastDeviceIsNew);
+    }
+
+    [Fact]
+    public void Apply_OnceTheStateHasGrown_AllocatesNothing()
+    {
+        // The state lives as long as its user; objects allocated into it per event are what garbage
+        // collections copy and trace (see DigestMap). Events are built before measuring.
+        var events = UserWindowStateSnapshotTests.RandomEvents(seed: 11, count: 6000);
+        var state = new UserWindowState();
+        for (var i = 0; i < 4000; i++)
+        {
+            state.Apply(events[i]);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 4000; i < events.Count; i++)
+        {
+            state.Apply(events[i]);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void ValueDigest_NullIsZeroAndValuesAreNot()
+    {
+        Assert.Equal(0UL, UserWindowState.ValueDigest(null));
+        Assert.NotEqual(0UL, UserWindowState.ValueDigest(""));
+        Assert.NotEqual(UserWindowState.ValueDigest("p1"), UserWindowState.ValueDigest("p2"));
+        Assert.Equal(UserWindowState.ValueDigest("p1"), UserWindowState.ValueDigest(new string(['p', '1'])));
+    }
 }

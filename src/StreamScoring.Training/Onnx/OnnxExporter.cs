@@ -95,10 +95,11 @@ public static class OnnxExporter
         var layers = model.Layers;
         for (var i = 0; i < layers.Count; i++)
         {
-            x = Layer(g, $"layer{i}", x, maskBias, layers[i]);
+            x = Layer(g, $"layer{i}", x, maskBias, layers[i], clsOnly: i == layers.Count - 1);
         }
 
-        // [CLS] is position 0: Gather with a scalar index drops the sequence axis -> [B, D].
+        // [CLS] is position 0 (the only one the last layer computes): Gather with a scalar index drops the
+        // sequence axis -> [B, D].
         var cls = g.Node("Gather", [x, g.Int64Initializer("cls_index", [0])], null, OnnxGraphBuilder.Int("axis", 1));
         var joined = g.Node("Concat", [cls, FeatureSpec.AggregatesInput], null, OnnxGraphBuilder.Int("axis", 1));
         var hidden = g.Gelu(g.Linear("projection_in", joined, model.ProjectionIn));
@@ -127,14 +128,21 @@ public static class OnnxExporter
         return proto;
     }
 
-    private static string Layer(OnnxGraphBuilder g, string prefix, string x, string maskBias, EncoderLayer layer)
+    // One encoder layer. With clsOnly, only the [CLS] row is computed: its query, attention output and feed-forward
+    // (keys and values still cover every position), so the layer returns [B, 1, D]. The model reads the last layer
+    // at [CLS] alone, and every position's output is a function of its own query row, so the scores are the same
+    // function; the last layer costs ~1/5 of a full one (queries, output and feed-forward were ~85 % of its work).
+    private static string Layer(OnnxGraphBuilder g, string prefix, string x, string maskBias, EncoderLayer layer, bool clsOnly)
     {
         var s = FeatureSpec.SequenceLength;
+        var rows = clsOnly ? 1 : s;
         var split = g.Int64Initializer(prefix + ".split_heads", [-1, s, layer.Heads, layer.HeadSize], 4);
-        var merge = g.Int64Initializer(prefix + ".merge_heads", [-1, s, layer.Width], 3);
+        var splitQueries = clsOnly ? g.Int64Initializer(prefix + ".split_query_heads", [-1, rows, layer.Heads, layer.HeadSize], 4) : split;
+        var merge = g.Int64Initializer(prefix + ".merge_heads", [-1, rows, layer.Width], 3);
+        var queryRows = clsOnly ? g.Node("Gather", [x, g.Int64Initializer(prefix + ".cls_row", [0], 1)], null, OnnxGraphBuilder.Int("axis", 1)) : x;
 
         // [B, S, D] -> [B, S, H, d] -> [B, H, S, d] (keys [B, H, d, S]), as EncoderLayer.forward permutes.
-        var q = g.Node("Transpose", [g.Node("Reshape", [g.Linear(prefix + ".query", x, layer.Query), split])], null, OnnxGraphBuilder.Ints("perm", 0, 2, 1, 3));
+        var q = g.Node("Transpose", [g.Node("Reshape", [g.Linear(prefix + ".query", queryRows, layer.Query), splitQueries])], null, OnnxGraphBuilder.Ints("perm", 0, 2, 1, 3));
         var k = g.Node("Transpose", [g.Node("Reshape", [g.Linear(prefix + ".key", x, layer.Key), split])], null, OnnxGraphBuilder.Ints("perm", 0, 2, 3, 1));
         var v = g.Node("Transpose", [g.Node("Reshape", [g.Linear(prefix + ".value", x, layer.Value), split])], null, OnnxGraphBuilder.Ints("perm", 0, 2, 1, 3));
 
@@ -144,7 +152,7 @@ public static class OnnxExporter
         context = g.Node("Reshape", [g.Node("Transpose", [context], null, OnnxGraphBuilder.Ints("perm", 0, 2, 1, 3)), merge]);
 
         var attended = g.Linear(prefix + ".output", context, layer.Output);
-        x = g.LayerNorm(prefix + ".attention_norm", g.Node("Add", [x, attended]), layer.AttentionNorm);
+        x = g.LayerNorm(prefix + ".attention_norm", g.Node("Add", [queryRows, attended]), layer.AttentionNorm);
 
         var inner = g.Gelu(g.Linear(prefix + ".ffn_in", x, layer.FeedForwardIn));
         var outer = g.Linear(prefix + ".ffn_out", inner, layer.FeedForwardOut);

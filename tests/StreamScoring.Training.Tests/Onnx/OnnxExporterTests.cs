@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Onnx;
 using StreamScoring.Core.Features;
 using StreamScoring.Inference;
@@ -43,6 +44,22 @@ public sealed class OnnxExporterTests(ExportedModelFixture fixture) : IClassFixt
         Assert.True(MaxAbsDiff(torchScores, scores) < 1e-4, $"scores differ by {MaxAbsDiff(torchScores, scores)}");
         Assert.True(MaxAbsDiff(torchEmbeddings, embeddings) < 1e-4, $"embeddings differ by {MaxAbsDiff(torchEmbeddings, embeddings)}");
         Assert.True(torchScores.Distinct().Count() > Count, "scores should vary across samples");
+    }
+
+    [Fact]
+    public void Export_LastLayer_ComputesTheClsRowOnly()
+    {
+        // The model reads the last layer at [CLS] alone; the parity test above shows the scores are unchanged.
+        var proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(fixture.ModelPath));
+        var last = fixture.Model.Layers.Count - 1;
+        long[] Shape(string name) => MemoryMarshal.Cast<byte, long>(proto.Graph.Initializer.Single(t => t.Name == name).RawData.Span).ToArray();
+
+        Assert.Equal([-1, 1, fixture.Model.Options.Width], Shape($"layer{last}.merge_heads"));
+        Assert.Equal(FeatureSpec.SequenceLength, Shape($"layer{last}.split_heads")[1]); // keys and values: every position
+        for (var i = 0; i < last; i++)
+        {
+            Assert.Equal([-1, FeatureSpec.SequenceLength, fixture.Model.Options.Width], Shape($"layer{i}.merge_heads"));
+        }
     }
 
     [Fact]

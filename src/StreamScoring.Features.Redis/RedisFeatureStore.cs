@@ -89,11 +89,19 @@ public sealed class RedisFeatureStore : IFeatureStore
     /// <inheritdoc />
     /// <exception cref="RedisException">Redis failed or could not be reached; some users may be applied, and
     /// applying the batch again is safe.</exception>
-    public async ValueTask<int> ApplyAsync(IReadOnlyList<ClickEvent> events, bool[] applied, CancellationToken cancellationToken = default)
+    public ValueTask<int> ApplyAsync(IReadOnlyList<ClickEvent> events, bool[] applied, CancellationToken cancellationToken = default) =>
+        ApplyAsync(events, applied, new bool[events?.Count ?? 0], cancellationToken);
+
+    /// <inheritdoc />
+    /// <exception cref="RedisException">Redis failed or could not be reached; some users may be applied, and
+    /// applying the batch again is safe.</exception>
+    public async ValueTask<int> ApplyAsync(IReadOnlyList<ClickEvent> events, bool[] applied, bool[] newDevice, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(applied);
+        ArgumentNullException.ThrowIfNull(newDevice);
         ArgumentOutOfRangeException.ThrowIfLessThan(applied.Length, events.Count, nameof(applied));
+        ArgumentOutOfRangeException.ThrowIfLessThan(newDevice.Length, events.Count, nameof(newDevice));
         if (events.Count == 0)
         {
             return 0;
@@ -126,7 +134,7 @@ public sealed class RedisFeatureStore : IFeatureStore
             List<string> retry = [];
             for (var u = 0; u < pending.Count; u++)
             {
-                var write = Prepare(pending[u], entries[u], events, byUser[pending[u]], applied, out var stale);
+                var write = Prepare(pending[u], entries[u], events, byUser[pending[u]], applied, newDevice, out var stale);
                 if (write is not null)
                 {
                     writes.Add(write);
@@ -180,7 +188,7 @@ public sealed class RedisFeatureStore : IFeatureStore
 
     // Applies one user's events to its copy and builds the write that makes them durable; null when every
     // event was a duplicate (nothing to write) or the copy is stale (the caller rebuilds it and tries again).
-    private PendingWrite? Prepare(string user, CachedUser entry, IReadOnlyList<ClickEvent> events, List<int> indexes, bool[] applied, out bool stale)
+    private PendingWrite? Prepare(string user, CachedUser entry, IReadOnlyList<ClickEvent> events, List<int> indexes, bool[] applied, bool[] newDevice, out bool stale)
     {
         lock (entry.Lock)
         {
@@ -195,6 +203,7 @@ public sealed class RedisFeatureStore : IFeatureStore
             foreach (var i in indexes)
             {
                 applied[i] = entry.State.ApplyOnce(events[i], entry.Ids);
+                newDevice[i] = applied[i] && entry.State.LastDeviceIsNew;
                 if (applied[i])
                 {
                     (fresh ??= []).Add(i);

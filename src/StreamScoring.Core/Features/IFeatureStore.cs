@@ -14,6 +14,14 @@ public interface IFeatureStore
     /// </summary>
     ValueTask<int> ApplyAsync(IReadOnlyList<ClickEvent> events, bool[] applied, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// As <see cref="ApplyAsync(IReadOnlyList{ClickEvent}, bool[], CancellationToken)"/>, and sets
+    /// <paramref name="newDevice"/>[i] to whether events[i] was applied and came from a device its user had not used
+    /// within <see cref="FeatureSpec.Horizon"/> (<see cref="UserWindowState.LastDeviceIsNew"/>): what makes a login a
+    /// high-signal event. Only the store knows, since it holds the user's history.
+    /// </summary>
+    ValueTask<int> ApplyAsync(IReadOnlyList<ClickEvent> events, bool[] applied, bool[] newDevice, CancellationToken cancellationToken = default);
+
     /// <summary>Fills row i of <paramref name="batch"/> with the features of <paramref name="userIds"/>[i] (an unknown user gets empty features).</summary>
     ValueTask ReadAsync(IReadOnlyList<string> userIds, FeatureBatch batch, CancellationToken cancellationToken = default);
 }

@@ -34,7 +34,13 @@ public sealed class InMemoryFeatureStore : IFeatureStore
     }
 
     /// <summary>Applies <paramref name="evt"/> unless its id was already applied; returns false for a duplicate.</summary>
-    public bool TryApply(ClickEvent evt)
+    public bool TryApply(ClickEvent evt) => TryApply(evt, out _);
+
+    /// <summary>
+    /// Applies <paramref name="evt"/> unless its id was already applied; returns false for a duplicate.
+    /// <paramref name="newDevice"/>: applied, from a device the user had not used within the horizon.
+    /// </summary>
+    public bool TryApply(ClickEvent evt, out bool newDevice)
     {
         ArgumentNullException.ThrowIfNull(evt);
         lock (_lock)
@@ -52,7 +58,9 @@ public sealed class InMemoryFeatureStore : IFeatureStore
             }
 
             entry.LastTouched = now;
-            return entry.State.ApplyOnce(evt, entry.Dedupe);
+            var applied = entry.State.ApplyOnce(evt, entry.Dedupe);
+            newDevice = applied && entry.State.LastDeviceIsNew;
+            return applied;
         }
     }
 
@@ -68,14 +76,19 @@ public sealed class InMemoryFeatureStore : IFeatureStore
     }
 
     /// <inheritdoc />
-    public ValueTask<int> ApplyAsync(IReadOnlyList<ClickEvent> events, bool[] applied, CancellationToken cancellationToken = default)
+    public ValueTask<int> ApplyAsync(IReadOnlyList<ClickEvent> events, bool[] applied, CancellationToken cancellationToken = default) =>
+        ApplyAsync(events, applied, new bool[events?.Count ?? 0], cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<int> ApplyAsync(IReadOnlyList<ClickEvent> events, bool[] applied, bool[] newDevice, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(applied);
+        ArgumentNullException.ThrowIfNull(newDevice);
         var count = 0;
         for (var i = 0; i < events.Count; i++)
         {
-            applied[i] = TryApply(events[i]);
+            applied[i] = TryApply(events[i], out newDevice[i]);
             count += applied[i] ? 1 : 0;
         }
 

@@ -158,6 +158,7 @@ public sealed partial class ScoringPipeline : IDisposable
         var batch = new List<ConsumedEvent>(FeatureBatchSize);
         var events = new List<ClickEvent>(FeatureBatchSize);
         var applied = new bool[FeatureBatchSize];
+        var newDevice = new bool[FeatureBatchSize];
         var reader = _input.Reader;
         while (await reader.WaitToReadAsync(abort))
         {
@@ -168,7 +169,7 @@ public sealed partial class ScoringPipeline : IDisposable
             }
 
             var started = _time.GetTimestamp();
-            await _retry.ExecuteAsync(async (state, ct) => await state._store.ApplyAsync(state.events, state.applied, ct), (_store: _store, events, applied), abort);
+            await _retry.ExecuteAsync(async (state, ct) => await state._store.ApplyAsync(state.events, state.applied, state.newDevice, ct), (_store: _store, events, applied, newDevice), abort);
             _telemetry.RecordRedisLatency(_time.GetElapsedTime(started), "apply");
 
             var updates = 0;
@@ -186,7 +187,7 @@ public sealed partial class ScoringPipeline : IDisposable
                     }
 
                     owed.Add(batch[i]);
-                    var now = _debouncer.Decide(evt.UserId, evt.Type, NewDevice(evt)) == ScoreDecision.ScoreNow;
+                    var now = _debouncer.Decide(evt.UserId, evt.Type, newDevice[i]) == ScoreDecision.ScoreNow;
                     if (now)
                     {
                         _triggers.TryAdd(evt.UserId, batch[i]);
@@ -219,10 +220,6 @@ public sealed partial class ScoringPipeline : IDisposable
         // Input completed: everything consumed owes a score now, whatever the debounce says.
         await QueueAllPendingAsync(abort);
     }
-
-    // The debouncer needs "login from a new device"; the store knows, but the event alone can say
-    // so only through its type, so treat every login as high-signal (a superset, by design).
-    private static bool NewDevice(ClickEvent evt) => evt.Type == EventType.Login;
 
     private async Task DueLoopAsync(CancellationToken stop)
     {

@@ -141,6 +141,33 @@ public abstract class FeatureStoreBehaviourTests
     }
 
     [Fact]
+    public async Task ApplyAsync_LoginsFromKnownAndNewDevices_ReportsOnlyTheNewOnes()
+    {
+        // The pipeline scores a login from a new device at once; only the store knows the user's devices.
+        var store = CreateSut();
+        var events = new EventBuilder(_time);
+        var first = events.Next(EventType.View, device: "phone");
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var known = events.Next(EventType.Login, device: "phone");
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var unknown = events.Next(EventType.Login, device: "laptop");
+        var applied = new bool[4];
+        var newDevice = new bool[4];
+
+        Assert.Equal(3, await store.ApplyAsync([first, known, unknown, unknown], applied, newDevice));
+
+        Assert.Equal([true, true, true, false], applied);
+        Assert.Equal([false, false, true, false], newDevice); // a user's first event has nothing to compare with; a duplicate is no news
+        Assert.Equal(0, await store.ApplyAsync([unknown], applied, newDevice));
+        Assert.False(newDevice[0]);
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var again = events.Next(EventType.Login, device: "laptop");
+        await store.ApplyAsync([again], applied, newDevice);
+        Assert.False(newDevice[0]);
+    }
+
+    [Fact]
     public async Task ReadAsync_MoreThanMaxEvents_RingKeepsTheLatest()
     {
         var store = CreateSut();

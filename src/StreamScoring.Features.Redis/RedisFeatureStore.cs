@@ -59,6 +59,7 @@ public sealed class RedisFeatureStore : IFeatureStore
     private long _lastSweep;
     private long _conflicts;
     private long _usersLoaded;
+    private int _scriptLoaded;
 
     /// <summary>Creates the store on <paramref name="redis"/> with <paramref name="options"/>.</summary>
     public RedisFeatureStore(
@@ -253,15 +254,23 @@ public sealed class RedisFeatureStore : IFeatureStore
         var database = _redis.GetDatabase();
         var script = RedisScripts.Write;
         var tasks = new Task<RedisResult>[writes.Count];
-        var batch = database.CreateBatch();
-        for (var i = 0; i < writes.Count; i++)
-        {
-            tasks[i] = batch.ScriptEvaluateAsync(script.Sha1, [writes[i].Key], writes[i].Args);
-        }
-
-        batch.Execute();
         try
         {
+            if (Volatile.Read(ref _scriptLoaded) == 0)
+            {
+                // Once per store: a Redis that never ran the script would answer the first batch NOSCRIPT, and
+                // that warning is meant for a Redis that lost its scripts (restart, failover, SCRIPT FLUSH).
+                await database.ExecuteAsync("SCRIPT", "LOAD", script.Text).WaitAsync(cancellationToken);
+                Volatile.Write(ref _scriptLoaded, 1);
+            }
+
+            var batch = database.CreateBatch();
+            for (var i = 0; i < writes.Count; i++)
+            {
+                tasks[i] = batch.ScriptEvaluateAsync(script.Sha1, [writes[i].Key], writes[i].Args);
+            }
+
+            batch.Execute();
             try
             {
                 await Task.WhenAll(tasks).WaitAsync(cancellationToken);
@@ -287,7 +296,7 @@ public sealed class RedisFeatureStore : IFeatureStore
         {
             for (var i = 0; i < tasks.Length; i++)
             {
-                if (!tasks[i].IsCompletedSuccessfully || (int)tasks[i].Result != 1)
+                if (tasks[i] is not { IsCompletedSuccessfully: true } || (int)tasks[i].Result != 1)
                 {
                     Invalidate(writes[i].User, writes[i].Entry);
                 }
@@ -482,7 +491,7 @@ public sealed class RedisFeatureStore : IFeatureStore
     {
         foreach (var task in tasks)
         {
-            _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _ = task?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 

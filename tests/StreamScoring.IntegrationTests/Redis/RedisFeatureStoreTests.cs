@@ -5,6 +5,7 @@ using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
 using StreamScoring.Features.Redis;
 using StreamScoring.IntegrationTests.Fixtures;
+using StreamScoring.IntegrationTests.Kafka;
 using StreamScoring.Tests.Shared;
 
 namespace StreamScoring.IntegrationTests.Redis;
@@ -123,6 +124,20 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis)
 
         var first = await UserFeatures.ReadAsync(store, "user-0");
         Assert.Equal(UserFeatures.Normalised(UserFeature.EventsTotal, 2), first.Aggregate(UserFeature.EventsTotal));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_FirstWriteToARedisWithoutTheScript_LoadsItWithoutTheLostScriptsWarning()
+    {
+        await redis.Connection.GetServer(redis.Connection.GetEndPoints()[0]).ScriptFlushAsync();
+        var log = new TestLog(null);
+        var store = new RedisFeatureStore(redis.Connection, Options.Create(new RedisFeatureStoreOptions { KeyPrefix = _prefix }), log.CreateLogger<RedisFeatureStore>(), _time);
+
+        Assert.Equal(1, await store.ApplyAsync([new EventBuilder(_time).Next(EventType.View)], new bool[1]));
+
+        Assert.DoesNotContain(log.Lines, line => line.Contains("NOSCRIPT", StringComparison.Ordinal));
+        var features = await UserFeatures.ReadAsync(store, "u1");
+        Assert.Equal(UserFeatures.Normalised(UserFeature.EventsTotal, 1), features.Aggregate(UserFeature.EventsTotal));
     }
 
     [Fact]

@@ -45,6 +45,9 @@ public sealed class StreamScoringTelemetry : IDisposable
     private Func<IEnumerable<Measurement<long>>>? _consumerLag;
     private Func<long>? _batcherReceived;
     private Func<long>? _batcherProcessed;
+    private Func<long>? _storeConflicts;
+    private Func<long>? _storeUsersLoaded;
+    private Func<long>? _storeCachedUsers;
     private string? _modelVersion;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/> (disposed with the factory).</summary>
@@ -74,6 +77,9 @@ public sealed class StreamScoringTelemetry : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         meter.CreateObservableCounter("streamscoring.batcher_items_received", () => Observe(Volatile.Read(ref _batcherReceived)), "{user}", "Users handed to the micro-batcher.");
         meter.CreateObservableCounter("streamscoring.batcher_items_processed", () => Observe(Volatile.Read(ref _batcherProcessed)), "{user}", "Users the micro-batcher emitted in batches (received - processed = queued; nothing is dropped).");
+        meter.CreateObservableCounter("streamscoring.feature_store_conflicts", () => Observe(Volatile.Read(ref _storeConflicts)), "{write}", "Feature-store writes refused because Redis held another worker's version of the user (the copy is rebuilt and the batch applied again).");
+        meter.CreateObservableCounter("streamscoring.feature_store_users_loaded", () => Observe(Volatile.Read(ref _storeUsersLoaded)), "{user}", "User states rebuilt from Redis because they were not in the worker's memory.");
+        meter.CreateObservableGauge("streamscoring.feature_store_cached_users", () => Observe(Volatile.Read(ref _storeCachedUsers)), "{user}", "User states held in the worker's memory.");
         meter.CreateObservableGauge("streamscoring.consumer_lag", ObserveConsumerLag, "{message}", "Messages behind the partition's high watermark, by topic and partition.");
         meter.CreateObservableGauge("streamscoring.model_info", ObserveModelInfo, null, "1 for the model version being served (tag model_version).");
     }
@@ -154,6 +160,20 @@ public sealed class StreamScoringTelemetry : IDisposable
         ArgumentNullException.ThrowIfNull(processed);
         Volatile.Write(ref _batcherReceived, received);
         Volatile.Write(ref _batcherProcessed, processed);
+    }
+
+    /// <summary>
+    /// Sets the sources of <c>streamscoring.feature_store_conflicts</c>, <c>_users_loaded</c> and <c>_cached_users</c>
+    /// (the Redis feature store's <c>Conflicts</c>, <c>UsersLoaded</c> and <c>CachedUsers</c>).
+    /// </summary>
+    public void SetFeatureStoreSource(Func<long> conflicts, Func<long> usersLoaded, Func<long> cachedUsers)
+    {
+        ArgumentNullException.ThrowIfNull(conflicts);
+        ArgumentNullException.ThrowIfNull(usersLoaded);
+        ArgumentNullException.ThrowIfNull(cachedUsers);
+        Volatile.Write(ref _storeConflicts, conflicts);
+        Volatile.Write(ref _storeUsersLoaded, usersLoaded);
+        Volatile.Write(ref _storeCachedUsers, cachedUsers);
     }
 
     /// <summary>A consumer-lag measurement with the tags the gauge expects.</summary>

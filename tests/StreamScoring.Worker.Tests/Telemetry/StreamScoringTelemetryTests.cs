@@ -44,7 +44,9 @@ public sealed class StreamScoringTelemetryTests : IDisposable
                 "streamscoring.alerts", "streamscoring.batch_size", "streamscoring.batcher_items_processed",
                 "streamscoring.batcher_items_received", "streamscoring.consumer_lag",
                 "streamscoring.duplicates_skipped", "streamscoring.end_to_end_latency", "streamscoring.events_consumed",
-                "streamscoring.events_dead_lettered", "streamscoring.feature_updates", "streamscoring.inference_latency",
+                "streamscoring.events_dead_lettered", "streamscoring.feature_store_cached_users",
+                "streamscoring.feature_store_conflicts", "streamscoring.feature_store_users_loaded",
+                "streamscoring.feature_updates", "streamscoring.inference_latency",
                 "streamscoring.model_info", "streamscoring.model_reload_failures", "streamscoring.model_reloads",
                 "streamscoring.redis_latency", "streamscoring.scores",
             ],
@@ -83,10 +85,14 @@ public sealed class StreamScoringTelemetryTests : IDisposable
             [StreamScoringTelemetry.ConsumerLag("clickstream", 0, 5), StreamScoringTelemetry.ConsumerLag("clickstream", 1, 7)]);
         _sut.ModelVersion = "v2";
         _sut.SetBatcherSource(() => 10, () => 8);
+        _sut.SetFeatureStoreSource(conflicts: () => 3, usersLoaded: () => 40, cachedUsers: () => 1200);
         _listener.RecordObservableInstruments();
 
         Assert.Contains(_measurements, m => m.Name == "streamscoring.batcher_items_received" && m.Value == 10);
         Assert.Contains(_measurements, m => m.Name == "streamscoring.batcher_items_processed" && m.Value == 8);
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.feature_store_conflicts" && m.Value == 3);
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.feature_store_users_loaded" && m.Value == 40);
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.feature_store_cached_users" && m.Value == 1200);
 
         var lag = _measurements.Where(m => m.Name == "streamscoring.consumer_lag").ToList();
         Assert.Equal(2, lag.Count);

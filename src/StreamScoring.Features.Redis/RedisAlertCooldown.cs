@@ -35,4 +35,13 @@ public sealed class RedisAlertCooldown
         ArgumentOutOfRangeException.ThrowIfLessThan(cooldown, TimeSpan.FromMilliseconds(1));
         return _redis.GetDatabase().StringSetAsync(_keys.Cooldown(head, userId), 1, cooldown, When.NotExists);
     }
+
+    /// <summary>Ends the cooldown of (<paramref name="head"/>, <paramref name="userId"/>) now (its alert could not be published).</summary>
+    /// <exception cref="RedisException">Redis could not be reached; the cooldown then ends when it expires.</exception>
+    public Task ReleaseAsync(string head, string userId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(head);
+        ArgumentNullException.ThrowIfNull(userId);
+        return _redis.GetDatabase().KeyDeleteAsync(_keys.Cooldown(head, userId));
+    }
 }

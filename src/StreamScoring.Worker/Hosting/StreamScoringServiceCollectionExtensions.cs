@@ -52,5 +52,7 @@ public static class StreamScoringServiceCollectionExtensions
     private sealed class RedisCooldownAdapter(RedisAlertCooldown inner) : IAlertCooldown
     {
         public Task<bool> TryAcquireAsync(string head, string userId, TimeSpan cooldown) => inner.TryAcquireAsync(head, userId, cooldown);
+
+        public Task ReleaseAsync(string head, string userId) => inner.ReleaseAsync(head, userId);
     }
 }

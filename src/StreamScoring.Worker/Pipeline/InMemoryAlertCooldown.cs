@@ -27,4 +27,11 @@ public sealed class InMemoryAlertCooldown(TimeProvider timeProvider) : IAlertCoo
             });
         return Task.FromResult(acquired);
     }
+
+    /// <inheritdoc />
+    public Task ReleaseAsync(string head, string userId)
+    {
+        _until.TryRemove((head, userId), out _);
+        return Task.CompletedTask;
+    }
 }

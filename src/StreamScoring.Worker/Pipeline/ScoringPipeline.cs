@@ -432,11 +432,32 @@ public sealed partial class ScoringPipeline : IDisposable
     {
         // One page per user and head per cooldown (Redis SET NX EX): a redelivered event re-scores
         // the user, and the cooldown keeps that from paging twice.
-        if (await _cooldown.TryAcquireAsync(alert.HeadName, userId, alert.Cooldown))
+        if (!await _cooldown.TryAcquireAsync(alert.HeadName, userId, alert.Cooldown))
+        {
+            return;
+        }
+
+        try
         {
             await PublishAsync(_topics.Alerts[alert.Head], userId, message, abort);
-            _telemetry.AlertPublished(alert.HeadName);
         }
+        catch
+        {
+            // The batch's events stay uncommitted and are scored again after redelivery; that score must be able
+            // to alert. If Redis fails too, the cooldown ends when it expires.
+            try
+            {
+                await _cooldown.ReleaseAsync(alert.HeadName, userId);
+            }
+            catch (Exception releaseError) when (releaseError is not OperationCanceledException)
+            {
+                LogCooldownReleaseFailed(_logger, alert.HeadName, releaseError);
+            }
+
+            throw;
+        }
+
+        _telemetry.AlertPublished(alert.HeadName);
     }
 
     private Task PublishAsync(string topic, string key, byte[] value, CancellationToken abort) =>
@@ -476,6 +497,9 @@ public sealed partial class ScoringPipeline : IDisposable
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An unpublished {Head} alert could not give its cooldown back; a redelivered event cannot alert for this user until the cooldown expires")]
+    private static partial void LogCooldownReleaseFailed(ILogger logger, string head, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Publishing a scored batch failed after retries; its events stay uncommitted and will be redelivered")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception);

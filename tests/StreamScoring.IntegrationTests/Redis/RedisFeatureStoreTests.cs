@@ -174,22 +174,37 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis)
     {
         var cooldown = new RedisAlertCooldown(redis.Connection, Options.Create(new RedisFeatureStoreOptions { KeyPrefix = _prefix }));
 
-        Assert.True(await cooldown.TryAcquireAsync("fraud", "u1", TimeSpan.FromMilliseconds(300)));
-        Assert.False(await cooldown.TryAcquireAsync("fraud", "u1", TimeSpan.FromMilliseconds(300)));
-        Assert.True(await cooldown.TryAcquireAsync("churn", "u1", TimeSpan.FromMilliseconds(300)));
-        Assert.True(await cooldown.TryAcquireAsync("fraud", "u2", TimeSpan.FromMilliseconds(300)));
+        // Long cooldowns where the test needs them to hold: a slow first run must not see them expire.
+        Assert.True(await cooldown.TryAcquireAsync("fraud", "u1", TimeSpan.FromSeconds(30)));
+        Assert.False(await cooldown.TryAcquireAsync("fraud", "u1", TimeSpan.FromSeconds(30)));
+        Assert.True(await cooldown.TryAcquireAsync("churn", "u1", TimeSpan.FromSeconds(30)));
+        Assert.True(await cooldown.TryAcquireAsync("fraud", "u2", TimeSpan.FromSeconds(30)));
 
         // After expiry the next caller wins again (poll: Redis expires keys on its own clock).
+        Assert.True(await cooldown.TryAcquireAsync("fraud", "u3", TimeSpan.FromMilliseconds(200)));
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
         var acquired = false;
         while (!acquired && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
-            acquired = await cooldown.TryAcquireAsync("fraud", "u1", TimeSpan.FromSeconds(30));
+            acquired = await cooldown.TryAcquireAsync("fraud", "u3", TimeSpan.FromSeconds(30));
         }
 
         Assert.True(acquired);
-        Assert.False(await cooldown.TryAcquireAsync("fraud", "u1", TimeSpan.FromSeconds(30)));
+        Assert.False(await cooldown.TryAcquireAsync("fraud", "u3", TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_AfterAnUnpublishedAlert_TheNextCallerWinsAtOnce()
+    {
+        var cooldown = new RedisAlertCooldown(redis.Connection, Options.Create(new RedisFeatureStoreOptions { KeyPrefix = _prefix }));
+        Assert.True(await cooldown.TryAcquireAsync("fraud", "u1", TimeSpan.FromMinutes(10)));
+        Assert.True(await cooldown.TryAcquireAsync("fraud", "u2", TimeSpan.FromMinutes(10)));
+
+        await cooldown.ReleaseAsync("fraud", "u1");
+
+        Assert.True(await cooldown.TryAcquireAsync("fraud", "u1", TimeSpan.FromMinutes(10)));
+        Assert.False(await cooldown.TryAcquireAsync("fraud", "u2", TimeSpan.FromMinutes(10))); // only that user and head
     }
 
     private RedisFeatureStore CreateSut(int compactAfterBatches = RedisFeatureStoreDefaults.CompactAfterBatches) =>

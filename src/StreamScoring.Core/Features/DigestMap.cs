@@ -2,15 +2,14 @@ namespace StreamScoring.Core.Features;
 
 /// <summary>
 /// A small map from 64-bit value digests to a <see cref="long"/>, in two flat arrays: the per-user
-/// distinct-value and session-product maps of <see cref="UserWindowState"/>.
+/// distinct-value maps of <see cref="UserWindowState"/>.
 /// </summary>
 /// <remarks>
 /// A worker holds the state of every user it serves. A <see cref="Dictionary{TKey,TValue}"/> keyed by the
 /// event's strings kept a young string per new value in an old object, and several objects per map; the
 /// garbage collector traced all of them on every collection. These arrays hold no references at all. Lookups
 /// are a vectorised linear search: a distinct map holds at most <see cref="FeatureSpec.MaxDistinctPerDimension"/>
-/// + 1 entries; the session-product map one per product of the session (thousands for a scraping bot: a few
-/// microseconds per search). Order is insertion order, disturbed by removals; no result may depend on it.
+/// + 1 entries. Order is insertion order, disturbed by removals; no result may depend on it.
 /// </remarks>
 internal sealed class DigestMap
 {

@@ -55,9 +55,9 @@ public sealed partial class UserWindowState
             }
         }
 
-        for (var i = 0; i < _sessionProducts.Count; i++)
+        foreach (var (product, count) in _sessionProducts)
         {
-            snapshot.SessionProducts[_sessionProducts.KeyAt(i)] = (int)_sessionProducts.ValueAt(i);
+            snapshot.SessionProducts[product] = count;
         }
 
         return snapshot;
@@ -144,7 +144,7 @@ public sealed partial class UserWindowState
 
         foreach (var (product, count) in snapshot.SessionProducts)
         {
-            state._sessionProducts.Set(product, count);
+            state._sessionProducts[product] = count;
         }
 
         return state;

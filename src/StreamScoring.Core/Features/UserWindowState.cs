@@ -37,8 +37,9 @@ public sealed partial class UserWindowState
     // Per distinct dimension: value digest -> last time seen (ms).
     private readonly DigestMap[] _distinct;
 
-    // Product digest -> events in the current session.
-    private readonly DigestMap _sessionProducts = new();
+    // Product digest -> events in the current session. A hash map, not a DigestMap: a session has no cap on its
+    // products (a scraping bot views thousands), and its keys and values hold no references either.
+    private readonly Dictionary<ulong, int> _sessionProducts = [];
 
     private ulong _lastDevice;
     private ulong _lastCountry;
@@ -178,9 +179,8 @@ public sealed partial class UserWindowState
         SessionViewsOfLastProduct = 0;
         if (product != None)
         {
-            var views = _sessionProducts.TryGetValue(product, out var before) ? before + 1 : 1;
-            _sessionProducts.Set(product, views);
-            SessionViewsOfLastProduct = (int)views;
+            ref var views = ref CollectionsMarshal.GetValueRefOrAddDefault(_sessionProducts, product, out _);
+            SessionViewsOfLastProduct = ++views;
         }
 
         if (evt.Type == EventType.Purchase)

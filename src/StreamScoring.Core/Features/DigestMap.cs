@@ -36,16 +36,12 @@ internal sealed class DigestMap
         return index >= 0;
     }
 
-    /// <summary>Sets the value of <paramref name="key"/>, adding the key when it is not held.</summary>
-    public void Set(ulong key, long value)
-    {
-        var index = IndexOf(key);
-        if (index >= 0)
-        {
-            _values[index] = value;
-            return;
-        }
+    /// <summary>Sets the value of entry <paramref name="index"/> (0 &lt;= index &lt; <see cref="Count"/>).</summary>
+    public void SetValueAt(int index, long value) => _values[index] = value;
 
+    /// <summary>Adds <paramref name="key"/>, which the caller found not held (<see cref="IndexOf"/> is -1).</summary>
+    public void Add(ulong key, long value)
+    {
         if (Count == _keys.Length)
         {
             Array.Resize(ref _keys, Count * 2);
@@ -64,7 +60,4 @@ internal sealed class DigestMap
         _keys[index] = _keys[Count];
         _values[index] = _values[Count];
     }
-
-    /// <summary>Removes every entry (the arrays are kept).</summary>
-    public void Clear() => Count = 0;
 }

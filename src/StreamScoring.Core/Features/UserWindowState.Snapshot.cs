@@ -138,7 +138,7 @@ public sealed partial class UserWindowState
 
             foreach (var (value, lastSeen) in snapshot.Distinct[d])
             {
-                state._distinct[d].Set(value, lastSeen);
+                state._distinct[d].Add(value, lastSeen); // keys of a dictionary: each added once
             }
         }
 

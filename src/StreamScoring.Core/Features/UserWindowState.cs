@@ -386,7 +386,14 @@ public sealed partial class UserWindowState
         }
 
         var map = _distinct[(int)dimension];
-        map.Set(value, map.TryGetValue(value, out var lastSeen) ? Math.Max(lastSeen, ts) : ts);
+        var index = map.IndexOf(value);
+        if (index >= 0)
+        {
+            map.SetValueAt(index, Math.Max(map.ValueAt(index), ts));
+            return; // no new value: the cap still holds
+        }
+
+        map.Add(value, ts);
         if (map.Count > FeatureSpec.MaxDistinctPerDimension)
         {
             // Forget the value seen longest ago (ties: the smallest digest, so every store agrees).

@@ -29,6 +29,13 @@ public static class StreamScoringServiceCollectionExtensions
         }
         else
         {
+            // Before AddRedisFeatureStore, which adds only what is missing: the store's counters feed the metrics.
+            services.AddSingleton<IFeatureStore>(static sp =>
+            {
+                var store = sp.GetRequiredService<RedisFeatureStore>();
+                sp.GetRequiredService<StreamScoringTelemetry>().SetFeatureStoreSource(() => store.Conflicts, () => store.UsersLoaded, () => store.CachedUsers);
+                return store;
+            });
             services.AddRedisFeatureStore();
             services.AddSingleton<IAlertCooldown>(static sp => new RedisCooldownAdapter(sp.GetRequiredService<RedisAlertCooldown>()));
         }

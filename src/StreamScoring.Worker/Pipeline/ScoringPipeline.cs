@@ -6,7 +6,6 @@ using Polly;
 using Polly.Retry;
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
-using StreamScoring.Features.Redis;
 using StreamScoring.Kafka;
 using StreamScoring.Worker.Messages;
 using StreamScoring.Worker.Telemetry;
@@ -91,10 +90,6 @@ public sealed partial class ScoringPipeline : IDisposable
         });
         _batcher = new MicroBatcher<string>(options, timeProvider);
         telemetry.SetBatcherSource(() => _batcher.Received, () => _batcher.Processed);
-        if (store is RedisFeatureStore redis)
-        {
-            telemetry.SetFeatureStoreSource(() => redis.Conflicts, () => redis.UsersLoaded, () => redis.CachedUsers);
-        }
 
         // Outside systems fail transiently (a Redis failover, a broker restart): retry with backoff
         // rather than drop. Built once; the lambdas capture nothing.

@@ -12,7 +12,7 @@ run.SetAction(async (parse, ct) =>
 {
     await using var app = ServiceHost.Build([.. parse.UnmatchedTokens]);
     await app.RunAsync(ct);
-    return 0;
+    return Environment.ExitCode; // 1 when a pipeline stage or consumer loop failed for good
 });
 
 var duration = new Option<int>("--duration") { Description = "Seconds of traffic.", DefaultValueFactory = _ => 30 };

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -7,6 +8,7 @@ using StreamScoring.Core.Features;
 using StreamScoring.Features.Redis;
 using StreamScoring.Kafka;
 using StreamScoring.Worker.Pipeline;
+using StreamScoring.Worker.Resilience;
 using StreamScoring.Worker.Telemetry;
 
 namespace StreamScoring.Worker.Hosting;
@@ -21,6 +23,12 @@ public static class StreamScoringServiceCollectionExtensions
         services.AddScoringPipeline();
         services.AddStreamScoringKafka();
         services.AddOptions<FeatureStoreOptions>().BindConfiguration(FeatureStoreOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ResilienceOptions>().BindConfiguration(ResilienceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        // The host waits for the worker's own bounded shutdown (plus a second) before it gives up on it.
+        services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>(static (host, shutdown) => host.ShutdownTimeout = shutdown.Value.Timeout + TimeSpan.FromSeconds(1));
+        services.AddSingleton<ConsumptionGate>();
+        services.AddSingleton<DependencyPipelines>();
 
         if (string.Equals(configuration[$"{FeatureStoreOptions.SectionName}:Kind"], "memory", StringComparison.OrdinalIgnoreCase))
         {
@@ -58,8 +66,8 @@ public static class StreamScoringServiceCollectionExtensions
 
     private sealed class RedisCooldownAdapter(RedisAlertCooldown inner) : IAlertCooldown
     {
-        public Task<bool> TryAcquireAsync(string head, string userId, TimeSpan cooldown) => inner.TryAcquireAsync(head, userId, cooldown);
+        public Task<bool> IsCoolingDownAsync(string head, string userId) => inner.IsCoolingDownAsync(head, userId);
 
-        public Task ReleaseAsync(string head, string userId) => inner.ReleaseAsync(head, userId);
+        public Task StartAsync(string head, string userId, TimeSpan cooldown) => inner.StartAsync(head, userId, cooldown);
     }
 }

@@ -17,7 +17,8 @@ namespace StreamScoring.Worker.Hosting;
 /// Shutdown: (1) ask the pipeline to score every user owing a score now; (2) stop the consumer
 /// loops, which stop reading, wait (bounded) for their in-flight events to complete, store and
 /// commit offsets and close; (3) complete the pipeline's input and wait until everything it
-/// holds is scored and acknowledged.
+/// holds is scored and acknowledged, or until the deadline derived from <see cref="ShutdownOptions.Timeout"/>.
+/// A consumer loop or the pipeline ending on its own is a failure: the service stops with exit code 1.
 /// </remarks>
 public sealed partial class StreamScoringWorker : BackgroundService
 {
@@ -32,6 +33,7 @@ public sealed partial class StreamScoringWorker : BackgroundService
     private readonly Barrier _closeTogether;
     private readonly long[] _pumpedConsumed;
     private readonly long[,] _pumpedDeadLettered;
+    private readonly TimeSpan _shutdownDeadline;
 
     /// <summary>Creates the consumer loops (they start with the host).</summary>
     public StreamScoringWorker(
@@ -39,6 +41,7 @@ public sealed partial class StreamScoringWorker : BackgroundService
         IOptions<KafkaOptions> kafka,
         IOptions<TopicOptions> topics,
         IOptions<ConsumerOptions> consumer,
+        IOptions<ShutdownOptions> shutdown,
         KafkaOutputProducer producer,
         StreamScoringTelemetry telemetry,
         IHostApplicationLifetime lifetime,
@@ -46,7 +49,16 @@ public sealed partial class StreamScoringWorker : BackgroundService
         ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(consumer);
+        ArgumentNullException.ThrowIfNull(shutdown);
+        ArgumentNullException.ThrowIfNull(kafka);
         ArgumentNullException.ThrowIfNull(loggers);
+        // Leave the output producer its flush and 2 s for the rest of the host within the bound.
+        _shutdownDeadline = shutdown.Value.Timeout - kafka.Value.FlushTimeout - TimeSpan.FromSeconds(2);
+        if (_shutdownDeadline < TimeSpan.FromSeconds(1))
+        {
+            _shutdownDeadline = TimeSpan.FromSeconds(1);
+        }
+
         _pipeline = pipeline;
         _telemetry = telemetry;
         _lifetime = lifetime;
@@ -74,15 +86,29 @@ public sealed partial class StreamScoringWorker : BackgroundService
         using var stopPump = new CancellationTokenSource();
         var pump = PumpCountersAsync(stopPump.Token);
 
+        // Supervise, never hope: a consumer loop or the pipeline ending before a stop is requested is a failure.
         var anyLoopEnded = Task.WhenAny(loops);
-        await Task.WhenAny(anyLoopEnded, Task.Delay(Timeout.Infinite, stoppingToken)); // WhenAny never throws
-        if (anyLoopEnded.IsCompleted && !stoppingToken.IsCancellationRequested)
+        await Task.WhenAny(anyLoopEnded, pipeline, Task.Delay(Timeout.Infinite, stoppingToken)); // WhenAny never throws
+        var failed = false;
+        if (!stoppingToken.IsCancellationRequested)
         {
-            // A loop only ends early on a fatal Kafka error: stop the service rather than run degraded.
-            LogConsumerStopped(_logger);
+            failed = true;
+            if (pipeline.IsCompleted)
+            {
+                LogPipelineStopped(_logger, pipeline.Exception?.InnerException is { } cause ? cause.GetType() : null);
+            }
+            else
+            {
+                // A loop only ends early on a fatal Kafka error: stop the service rather than run degraded.
+                LogConsumerStopped(_logger);
+            }
+
+            Environment.ExitCode = 1; // the orchestrator restarts the process; Kafka redelivers what was not committed
             _lifetime.StopApplication();
         }
 
+        // The shutdown bound: whatever still waits on a dependency at the deadline is abandoned, uncommitted.
+        abort.CancelAfter(_shutdownDeadline);
         _pipeline.FlushPending();
         await stopConsumers.CancelAsync();
         foreach (var loop in loops)
@@ -93,12 +119,24 @@ public sealed partial class StreamScoringWorker : BackgroundService
             }
             catch (KafkaException ex)
             {
-                LogConsumerFailed(_logger, ex);
+                LogConsumerFailed(_logger, ex.Error.Code, ex.Error.Reason);
             }
         }
 
         _pipeline.Input.TryComplete();
-        await pipeline;
+        try
+        {
+            await pipeline;
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            LogShutdownAbandoned(_logger, _pipeline.PendingUsers, _shutdownDeadline);
+        }
+        catch (PipelineStageFailedException) when (failed)
+        {
+            // Already logged by the supervisor and reported above.
+        }
+
         await stopPump.CancelAsync();
         await pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         Pump();
@@ -154,6 +192,12 @@ public sealed partial class StreamScoringWorker : BackgroundService
     [LoggerMessage(Level = LogLevel.Critical, Message = "A consumer loop stopped on a fatal Kafka error; stopping the service")]
     private static partial void LogConsumerStopped(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A consumer loop failed")]
-    private static partial void LogConsumerFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "A consumer loop failed: {Code} {Reason}")]
+    private static partial void LogConsumerFailed(ILogger logger, ErrorCode code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The scoring pipeline stopped ({Cause}); stopping the service with exit code 1")]
+    private static partial void LogPipelineStopped(ILogger logger, Type? cause);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown deadline ({Deadline}) reached with {Users} users owing a score: their events stay uncommitted and will be redelivered")]
+    private static partial void LogShutdownAbandoned(ILogger logger, int users, TimeSpan deadline);
 }

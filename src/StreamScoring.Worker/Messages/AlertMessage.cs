@@ -7,7 +7,7 @@ namespace StreamScoring.Worker.Messages;
 /// An alert: one head of one user reached its threshold. Published to <c>alerts.&lt;head&gt;</c>
 /// (<see cref="TopicFor"/>) keyed by user id, at most once per head and user per cooldown. JSON, snake_case:
 /// <code>
-/// {"user_id":"u42","head":"fraud","score":0.93,"threshold":0.0147,"model_version":"20261128-s7",
+/// {"dedup_key":"fraud:u42:1764363600000","user_id":"u42","head":"fraud","score":0.93,"threshold":0.0147,"model_version":"20261128-s7",
 ///  "event_time":"2026-11-28T21:00:00+00:00","scored_time":"2026-11-28T21:00:00.012+00:00",
 ///  "segment":{"id":3,"name":"bargain hunters"}}
 /// </code>
@@ -18,6 +18,13 @@ public readonly record struct AlertMessage
     public const string TopicPrefix = "alerts.";
 
     private static readonly string[] Topics = [.. FeatureSpec.Heads.Select(h => TopicPrefix + h)];
+
+    /// <summary>
+    /// Identifies the alert: the same for every copy of one alert (a redelivery after a crash publishes it again), so
+    /// consumers deduplicate on it. See <see cref="AlertDedupKey"/>.
+    /// </summary>
+    [JsonPropertyName("dedup_key")]
+    public required string DedupKey { get; init; }
 
     /// <summary>The user.</summary>
     [JsonPropertyName("user_id")]

@@ -31,6 +31,7 @@ public sealed class ScoringMessageWriter : IDisposable
     private static readonly JsonEncodedText Head = JsonEncodedText.Encode("head");
     private static readonly JsonEncodedText Score = JsonEncodedText.Encode("score");
     private static readonly JsonEncodedText Threshold = JsonEncodedText.Encode("threshold");
+    private static readonly JsonEncodedText DedupKey = JsonEncodedText.Encode("dedup_key");
 
     private readonly ArrayBufferWriter<byte> _buffer = new(512);
     private readonly Utf8JsonWriter _json;
@@ -68,6 +69,7 @@ public sealed class ScoringMessageWriter : IDisposable
     public ReadOnlyMemory<byte> Write(in AlertMessage message)
     {
         Begin();
+        _json.WriteString(DedupKey, message.DedupKey);
         _json.WriteString(UserId, message.UserId);
         _json.WriteString(Head, message.Head);
         WriteScore(Score, message.Score);

@@ -1,14 +1,22 @@
 namespace StreamScoring.Worker.Pipeline;
 
-/// <summary>A per-user, per-head alert cooldown, so one user does not page twice (Redis SET NX EX in production).</summary>
+/// <summary>
+/// A per-user, per-head alert cooldown, so one user does not page twice within it (Redis in production).
+/// </summary>
+/// <remarks>
+/// The cooldown starts only once an alert is acknowledged by Kafka (<see cref="StartAsync"/>), never when it is
+/// decided: a crash between deciding and publishing must not suppress the page. The price is that a crash between
+/// the acknowledgement and <see cref="StartAsync"/> publishes the alert again when the events are redelivered; the
+/// two copies carry the same <c>dedup_key</c>, so consumers can drop the second (at least once, deduplicable).
+/// </remarks>
 public interface IAlertCooldown
 {
-    /// <summary>True for the first caller within <paramref name="cooldown"/>; false while the cooldown holds.</summary>
-    Task<bool> TryAcquireAsync(string head, string userId, TimeSpan cooldown);
+    /// <summary>True while an acknowledged alert of <paramref name="head"/> for <paramref name="userId"/> is within its cooldown.</summary>
+    Task<bool> IsCoolingDownAsync(string head, string userId);
 
     /// <summary>
-    /// Gives back an acquisition whose alert could not be published: the events behind it are redelivered and
-    /// scored again, and their alert must not be held back by a cooldown for an alert nobody received.
+    /// Starts the cooldown of an acknowledged alert. A cooldown already running is kept as it is (its end does not
+    /// move), so two workers racing during a rebalance hold the user for one cooldown, not two.
     /// </summary>
-    Task ReleaseAsync(string head, string userId);
+    Task StartAsync(string head, string userId, TimeSpan cooldown);
 }

@@ -8,30 +8,14 @@ public sealed class InMemoryAlertCooldown(TimeProvider timeProvider) : IAlertCoo
     private readonly ConcurrentDictionary<(string Head, string User), DateTimeOffset> _until = new();
 
     /// <inheritdoc />
-    public Task<bool> TryAcquireAsync(string head, string userId, TimeSpan cooldown)
-    {
-        var now = timeProvider.GetUtcNow();
-        var acquired = false;
-        _until.AddOrUpdate(
-            (head, userId),
-            _ => { acquired = true; return now + cooldown; },
-            (_, until) =>
-            {
-                if (until > now)
-                {
-                    return until;
-                }
-
-                acquired = true;
-                return now + cooldown;
-            });
-        return Task.FromResult(acquired);
-    }
+    public Task<bool> IsCoolingDownAsync(string head, string userId) =>
+        Task.FromResult(_until.TryGetValue((head, userId), out var until) && until > timeProvider.GetUtcNow());
 
     /// <inheritdoc />
-    public Task ReleaseAsync(string head, string userId)
+    public Task StartAsync(string head, string userId, TimeSpan cooldown)
     {
-        _until.TryRemove((head, userId), out _);
+        var now = timeProvider.GetUtcNow();
+        _until.AddOrUpdate((head, userId), now + cooldown, (_, until) => until > now ? until : now + cooldown);
         return Task.CompletedTask;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Polly.CircuitBreaker;
 
 namespace StreamScoring.Worker.Telemetry;
 
@@ -35,6 +36,12 @@ public sealed class StreamScoringTelemetry : IDisposable
     /// <summary>Tag of the model-info gauge: the model version.</summary>
     public const string ModelVersionTag = "model_version";
 
+    /// <summary>Tag of the resilience metrics: the outside dependency (<c>redis</c>, <c>kafka_producer</c>).</summary>
+    public const string DependencyTag = "dependency";
+
+    /// <summary>Tag of <see cref="StageRestarts"/>: the pipeline stage.</summary>
+    public const string StageTag = "stage";
+
     // Seconds: from 100 µs (one small CPU batch) to 10 s (a stalled pipeline).
     private static readonly IReadOnlyList<double> LatencyBuckets =
         [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -48,6 +55,7 @@ public sealed class StreamScoringTelemetry : IDisposable
     private Func<long>? _storeConflicts;
     private Func<long>? _storeUsersLoaded;
     private Func<long>? _storeCachedUsers;
+    private Func<IEnumerable<(string Dependency, CircuitState State)>>? _breakers;
     private string? _modelVersion;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/> (disposed with the factory).</summary>
@@ -82,6 +90,9 @@ public sealed class StreamScoringTelemetry : IDisposable
         meter.CreateObservableGauge("streamscoring.feature_store_cached_users", () => Observe(Volatile.Read(ref _storeCachedUsers)), "{user}", "User states held in the worker's memory.");
         meter.CreateObservableGauge("streamscoring.consumer_lag", ObserveConsumerLag, "{message}", "Messages behind the partition's high watermark, by topic and partition.");
         meter.CreateObservableGauge("streamscoring.model_info", ObserveModelInfo, null, "1 for the model version being served (tag model_version).");
+        StageRestarts = meter.CreateCounter<long>("streamscoring.stage_restarts", "{restart}", "Pipeline stages restarted by the supervisor after a transient failure, by stage.");
+        DependencyFailures = meter.CreateCounter<long>("streamscoring.dependency_failures", "{call}", "Failed calls to an outside dependency that will be retried, by dependency (kafka_producer: score and alert publishes; redis: feature store and cooldowns).");
+        meter.CreateObservableGauge("streamscoring.circuit_breaker_open", ObserveBreakers, null, "1 while the dependency's circuit breaker is open (consumption paused, readiness false), else 0; by dependency.");
     }
 
     /// <summary>The meter holding every instrument.</summary>
@@ -123,6 +134,12 @@ public sealed class StreamScoringTelemetry : IDisposable
     /// <summary><c>streamscoring.end_to_end_latency</c> (seconds): event time to score published.</summary>
     public Histogram<double> EndToEndLatency { get; }
 
+    /// <summary><c>streamscoring.stage_restarts</c> (tag <c>stage</c>): stages the supervisor restarted.</summary>
+    public Counter<long> StageRestarts { get; }
+
+    /// <summary><c>streamscoring.dependency_failures</c> (tag <c>dependency</c>): use <see cref="DependencyFailed"/>.</summary>
+    public Counter<long> DependencyFailures { get; }
+
     /// <summary>The model version reported by <c>streamscoring.model_info</c>; null reports nothing.</summary>
     public string? ModelVersion
     {
@@ -137,6 +154,17 @@ public sealed class StreamScoringTelemetry : IDisposable
     /// <summary>Counts a published alert of <paramref name="head"/>.</summary>
     public void AlertPublished(string head) =>
         Alerts.Add(1, new KeyValuePair<string, object?>(HeadTag, head));
+
+    /// <summary>Counts one failed (and retried) call to <paramref name="dependency"/>.</summary>
+    public void DependencyFailed(string dependency) =>
+        DependencyFailures.Add(1, new KeyValuePair<string, object?>(DependencyTag, dependency));
+
+    /// <summary>Counts one restart of pipeline stage <paramref name="stage"/>.</summary>
+    public void StageRestarted(string stage) =>
+        StageRestarts.Add(1, new KeyValuePair<string, object?>(StageTag, stage));
+
+    /// <summary>Sets the source of <c>streamscoring.circuit_breaker_open</c>: each dependency with its breaker state.</summary>
+    public void SetBreakerSource(Func<IEnumerable<(string Dependency, CircuitState State)>>? source) => Volatile.Write(ref _breakers, source);
 
     /// <summary>Records one Redis round trip of <paramref name="operation"/>.</summary>
     public void RecordRedisLatency(TimeSpan elapsed, string operation) =>
@@ -188,6 +216,13 @@ public sealed class StreamScoringTelemetry : IDisposable
 
     private IEnumerable<Measurement<long>> ObserveConsumerLag() =>
         Volatile.Read(ref _consumerLag) is { } source ? source() : [];
+
+    private IEnumerable<Measurement<int>> ObserveBreakers() =>
+        Volatile.Read(ref _breakers) is { } source
+            ? source().Select(static b => new Measurement<int>(
+                b.State is CircuitState.Open or CircuitState.Isolated ? 1 : 0,
+                new KeyValuePair<string, object?>(DependencyTag, b.Dependency)))
+            : [];
 
     private static IEnumerable<Measurement<long>> Observe(Func<long>? source) =>
         source is null ? [] : [new Measurement<long>(source())];

@@ -170,41 +170,41 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis)
     }
 
     [Fact]
-    public async Task TryAcquireAsync_WithinCooldown_OnlyFirstCallerWins()
+    public async Task StartAsync_HoldsThatHeadAndUserUntilItExpires()
     {
         var cooldown = new RedisAlertCooldown(redis.Connection, Options.Create(new RedisFeatureStoreOptions { KeyPrefix = _prefix }));
+        Assert.False(await cooldown.IsCoolingDownAsync("fraud", "u1"));
 
         // Long cooldowns where the test needs them to hold: a slow first run must not see them expire.
-        Assert.True(await cooldown.TryAcquireAsync("fraud", "u1", TimeSpan.FromSeconds(30)));
-        Assert.False(await cooldown.TryAcquireAsync("fraud", "u1", TimeSpan.FromSeconds(30)));
-        Assert.True(await cooldown.TryAcquireAsync("churn", "u1", TimeSpan.FromSeconds(30)));
-        Assert.True(await cooldown.TryAcquireAsync("fraud", "u2", TimeSpan.FromSeconds(30)));
+        await cooldown.StartAsync("fraud", "u1", TimeSpan.FromSeconds(30));
+        Assert.True(await cooldown.IsCoolingDownAsync("fraud", "u1"));
+        Assert.False(await cooldown.IsCoolingDownAsync("churn", "u1"));
+        Assert.False(await cooldown.IsCoolingDownAsync("fraud", "u2"));
 
-        // After expiry the next caller wins again (poll: Redis expires keys on its own clock).
-        Assert.True(await cooldown.TryAcquireAsync("fraud", "u3", TimeSpan.FromMilliseconds(200)));
+        // After expiry it no longer holds (poll: Redis expires keys on its own clock).
+        await cooldown.StartAsync("fraud", "u3", TimeSpan.FromMilliseconds(200));
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        var acquired = false;
-        while (!acquired && DateTime.UtcNow < deadline)
+        var cooling = true;
+        while (cooling && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
-            acquired = await cooldown.TryAcquireAsync("fraud", "u3", TimeSpan.FromSeconds(30));
+            cooling = await cooldown.IsCoolingDownAsync("fraud", "u3");
         }
 
-        Assert.True(acquired);
-        Assert.False(await cooldown.TryAcquireAsync("fraud", "u3", TimeSpan.FromSeconds(30)));
+        Assert.False(cooling);
     }
 
     [Fact]
-    public async Task ReleaseAsync_AfterAnUnpublishedAlert_TheNextCallerWinsAtOnce()
+    public async Task StartAsync_WhileCoolingDown_KeepsTheFirstExpiry()
     {
         var cooldown = new RedisAlertCooldown(redis.Connection, Options.Create(new RedisFeatureStoreOptions { KeyPrefix = _prefix }));
-        Assert.True(await cooldown.TryAcquireAsync("fraud", "u1", TimeSpan.FromMinutes(10)));
-        Assert.True(await cooldown.TryAcquireAsync("fraud", "u2", TimeSpan.FromMinutes(10)));
+        await cooldown.StartAsync("fraud", "u1", TimeSpan.FromSeconds(30));
 
-        await cooldown.ReleaseAsync("fraud", "u1");
+        await cooldown.StartAsync("fraud", "u1", TimeSpan.FromMinutes(10));
 
-        Assert.True(await cooldown.TryAcquireAsync("fraud", "u1", TimeSpan.FromMinutes(10)));
-        Assert.False(await cooldown.TryAcquireAsync("fraud", "u2", TimeSpan.FromMinutes(10))); // only that user and head
+        var ttl = await redis.Connection.GetDatabase().KeyTimeToLiveAsync($"{_prefix}{{u1}}:cd:fraud");
+        Assert.NotNull(ttl);
+        Assert.True(ttl <= TimeSpan.FromSeconds(30), $"ttl {ttl}");
     }
 
     private RedisFeatureStore CreateSut(int compactAfterBatches = RedisFeatureStoreDefaults.CompactAfterBatches) =>

@@ -62,6 +62,7 @@ public sealed class ScoringMessageWriterTests : IDisposable
     {
         var message = new AlertMessage
         {
+            DedupKey = "fraud:u7:1764363600000",
             UserId = "u7",
             Head = "fraud",
             Score = 0.93f,
@@ -76,11 +77,26 @@ public sealed class ScoringMessageWriterTests : IDisposable
 
         using var doc = JsonDocument.Parse(json);
         Assert.Equal(
-            ["user_id", "head", "score", "threshold", "model_version", "event_time", "scored_time", "segment"],
+            ["dedup_key", "user_id", "head", "score", "threshold", "model_version", "event_time", "scored_time", "segment"],
             doc.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal(message, JsonSerializer.Deserialize(json.Span, MessageJsonContext.Default.AlertMessage));
         Assert.Equal("alerts.fraud", AlertMessage.TopicFor(FeatureSpec.FraudHead));
         Assert.Equal("alerts.conversion", AlertMessage.TopicFor(FeatureSpec.ConversionHead));
+    }
+
+    [Fact]
+    public void AlertDedupKey_SameCooldownWindow_IsTheSameKey()
+    {
+        var cooldown = TimeSpan.FromMinutes(10);
+        var start = new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero);
+
+        var first = AlertDedupKey.For("fraud", "u7", start.AddMinutes(1), cooldown);
+
+        Assert.Equal($"fraud:u7:{start.ToUnixTimeMilliseconds()}", first);
+        Assert.Equal(first, AlertDedupKey.For("fraud", "u7", start.AddMinutes(9.9), cooldown));
+        Assert.NotEqual(first, AlertDedupKey.For("fraud", "u7", start.AddMinutes(10), cooldown));
+        Assert.NotEqual(first, AlertDedupKey.For("churn", "u7", start.AddMinutes(1), cooldown));
+        Assert.NotEqual(first, AlertDedupKey.For("fraud", "u8", start.AddMinutes(1), cooldown));
     }
 
     [Fact]

@@ -8,27 +8,37 @@ public sealed class InMemoryAlertCooldownTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     [Fact]
-    public async Task TryAcquireAsync_WithinCooldown_OnlyFirstCallerWinsUntilItExpires()
+    public async Task IsCoolingDownAsync_BeforeAnyAlert_IsFalse()
     {
         var sut = new InMemoryAlertCooldown(_time);
 
-        Assert.True(await sut.TryAcquireAsync("fraud", "u1", TimeSpan.FromMinutes(10)));
-        Assert.False(await sut.TryAcquireAsync("fraud", "u1", TimeSpan.FromMinutes(10)));
-        Assert.True(await sut.TryAcquireAsync("churn", "u1", TimeSpan.FromMinutes(10)));
-        _time.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromMilliseconds(1));
-        Assert.True(await sut.TryAcquireAsync("fraud", "u1", TimeSpan.FromMinutes(10)));
+        Assert.False(await sut.IsCoolingDownAsync("fraud", "u1"));
     }
 
     [Fact]
-    public async Task ReleaseAsync_AfterAnUnpublishedAlert_TheNextCallerWinsAtOnce()
+    public async Task StartAsync_HoldsThatHeadAndUserUntilTheCooldownEnds()
     {
         var sut = new InMemoryAlertCooldown(_time);
-        Assert.True(await sut.TryAcquireAsync("fraud", "u1", TimeSpan.FromMinutes(10)));
-        Assert.True(await sut.TryAcquireAsync("fraud", "u2", TimeSpan.FromMinutes(10)));
 
-        await sut.ReleaseAsync("fraud", "u1");
+        await sut.StartAsync("fraud", "u1", TimeSpan.FromMinutes(10));
 
-        Assert.True(await sut.TryAcquireAsync("fraud", "u1", TimeSpan.FromMinutes(10)));
-        Assert.False(await sut.TryAcquireAsync("fraud", "u2", TimeSpan.FromMinutes(10)));
+        Assert.True(await sut.IsCoolingDownAsync("fraud", "u1"));
+        Assert.False(await sut.IsCoolingDownAsync("churn", "u1"));
+        Assert.False(await sut.IsCoolingDownAsync("fraud", "u2"));
+        _time.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromMilliseconds(1));
+        Assert.False(await sut.IsCoolingDownAsync("fraud", "u1"));
+    }
+
+    [Fact]
+    public async Task StartAsync_WhileCoolingDown_KeepsTheFirstEnd()
+    {
+        var sut = new InMemoryAlertCooldown(_time);
+        await sut.StartAsync("fraud", "u1", TimeSpan.FromMinutes(10));
+        _time.Advance(TimeSpan.FromMinutes(9));
+
+        await sut.StartAsync("fraud", "u1", TimeSpan.FromMinutes(10));
+        _time.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromMilliseconds(1));
+
+        Assert.False(await sut.IsCoolingDownAsync("fraud", "u1"));
     }
 }

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using StreamScoring.Core.Features;
+using StreamScoring.Worker.Messages;
+using StreamScoring.Worker.Resilience;
+using StreamScoring.Worker.Telemetry;
+
+namespace StreamScoring.Worker.Pipeline;
+
+/// <summary>
+/// Stage 3: takes micro-batches of users from the batcher, reads their features (one round trip, through the Redis
+/// resilience pipeline), runs the model, decides alerts, and hands the serialised outputs to the
+/// <see cref="OutputCommitter"/>.
+/// </summary>
+/// <remarks>
+/// Restartable without loss: a batch that fails before its hand-over is given back to <see cref="PendingScores"/>
+/// and a run started after a failure first queues every user owing a score again.
+/// </remarks>
+internal sealed class ScoringStage
+{
+    private readonly MicroBatcher<string> _batcher;
+    private readonly PendingScores _pending;
+    private readonly IFeatureStore _store;
+    private readonly DependencyPipeline _redis;
+    private readonly ModelHost _models;
+    private readonly AlertDecider _alerts;
+    private readonly OutputCommitter _committer;
+    private readonly StreamScoringTelemetry _telemetry;
+    private readonly TimeProvider _time;
+    private FeatureBatch _features = new(64);
+    private bool _started;
+
+    public ScoringStage(MicroBatcher<string> batcher, PendingScores pending, IFeatureStore store, DependencyPipeline redis, ModelHost models, AlertDecider alerts, OutputCommitter committer, StreamScoringTelemetry telemetry, TimeProvider time)
+    {
+        _batcher = batcher;
+        _pending = pending;
+        _store = store;
+        _redis = redis;
+        _models = models;
+        _alerts = alerts;
+        _committer = committer;
+        _telemetry = telemetry;
+        _time = time;
+    }
+
+    /// <summary>Runs until the batcher is completed and drained.</summary>
+    public async Task RunAsync(CancellationToken abort)
+    {
+        if (_started)
+        {
+            // A restart: users given back by the failed run are owed but no longer queued.
+            await _pending.EnqueueAsync(_pending.QueueAll(), _batcher, abort);
+        }
+
+        _started = true;
+        using var writer = new ScoringMessageWriter();
+        await foreach (var batch in _batcher.ReadBatchesAsync(abort))
+        {
+            var work = _pending.Take([.. batch]); // the batcher reuses its list
+            var handedOver = false;
+            await _committer.WaitForSlotAsync(abort);
+            try
+            {
+                var scored = await ScoreAsync(work, writer, abort);
+                _committer.Start(scored, abort);
+                handedOver = true;
+            }
+            finally
+            {
+                if (!handedOver)
+                {
+                    _committer.ReleaseSlot();
+                    _pending.Return(work);
+                }
+            }
+        }
+    }
+
+    private async Task<ScoredBatch> ScoreAsync(ScoringWork work, ScoringMessageWriter writer, CancellationToken abort)
+    {
+        var users = work.Users;
+        var n = users.Length;
+        if (_features.Capacity < n)
+        {
+            _features = new FeatureBatch(Math.Max(n, _features.Capacity * 2));
+        }
+
+        var features = _features;
+        var started = _time.GetTimestamp();
+        await _redis.ExecuteAsync(static async (s, ct) => await s.Store.ReadAsync(s.Users, s.Features, ct), (Store: _store, Users: users, Features: features), abort);
+        _telemetry.RecordRedisLatency(_time.GetElapsedTime(started), "read");
+
+        var heads = FeatureSpec.Heads.Count;
+        var scores = new float[n * heads];
+        using var lease = _models.Acquire();
+        var snapshot = lease.Snapshot;
+        var embeddings = new float[n * snapshot.Scorer.EmbeddingSize];
+        var inference = Stopwatch.StartNew();
+        snapshot.Scorer.Score(
+            features.Tokens.AsSpan(0, n * FeatureBatch.TokensPerRow),
+            features.Mask.AsSpan(0, n * FeatureSpec.SequenceLength),
+            features.Aggregates.AsSpan(0, n * FeatureSpec.AggregateCount),
+            n,
+            scores,
+            embeddings);
+        _telemetry.InferenceLatency.Record(inference.Elapsed.TotalSeconds);
+        _telemetry.BatchSize.Record(n);
+
+        var scoredAt = _time.GetUtcNow();
+        var messages = new byte[n][];
+        var alerts = new List<PendingAlert>();
+        var decided = new HeadAlert[heads];
+        for (var i = 0; i < n; i++)
+        {
+            var row = scores.AsSpan(i * heads, heads);
+            SegmentRef? segment = null;
+            if (snapshot.Segments is { } segments)
+            {
+                var id = segments.Assign(embeddings.AsSpan(i * snapshot.Scorer.EmbeddingSize, snapshot.Scorer.EmbeddingSize));
+                segment = new SegmentRef(id, segments.Names[id]);
+            }
+
+            var owed = work.Owed[i];
+            var eventTime = owed.Count == 0 ? scoredAt : DateTimeOffset.FromUnixTimeMilliseconds(owed.Max(e => e.EventTimestampMs));
+            messages[i] = writer.Write(new ScoreMessage
+            {
+                UserId = users[i],
+                Scores = HeadScores.FromRow(row),
+                Segment = segment,
+                ModelVersion = snapshot.Version,
+                EventTime = eventTime,
+                ScoredTime = scoredAt,
+                Drivers = ScoreDrivers.FromAggregates(features.AggregatesOf(i)),
+            }).ToArray();
+            _telemetry.Scores.Add(1, new KeyValuePair<string, object?>("segment", segment?.Name ?? "none"));
+
+            var count = _alerts.Decide(row, snapshot.Manifest, decided);
+            for (var a = 0; a < count; a++)
+            {
+                var alert = decided[a];
+                var bytes = writer.Write(new AlertMessage
+                {
+                    DedupKey = AlertDedupKey.For(alert.HeadName, users[i], eventTime, alert.Cooldown),
+                    UserId = users[i],
+                    Head = alert.HeadName,
+                    Score = alert.Score,
+                    Threshold = alert.Threshold,
+                    ModelVersion = snapshot.Version,
+                    EventTime = eventTime,
+                    ScoredTime = scoredAt,
+                    Segment = segment,
+                }).ToArray();
+                alerts.Add(new PendingAlert(alert, users[i], bytes));
+            }
+        }
+
+        return new ScoredBatch(work, messages, alerts);
+    }
+}

@@ -19,6 +19,7 @@ public sealed class EventIdWindow
 
     private readonly HashSet<UInt128> _ids = [];
     private readonly PriorityQueue<UInt128, long> _byTime = new();
+    private static long s_tooLate;
     private long _latestMs = long.MinValue;
 
     /// <summary>Ids remembered.</summary>
@@ -57,6 +58,13 @@ public sealed class EventIdWindow
         return window;
     }
 
+    /// <summary>
+    /// Events refused as too late by every window of this process since it started (the allowed lateness is
+    /// <see cref="FeatureSpec.DedupeWindow"/> behind the user's latest event). Process-wide on purpose: it is the one lateness rule
+    /// of every feature store, exported as <c>streamscoring_events_too_late_total</c>.
+    /// </summary>
+    public static long TooLateTotal => Interlocked.Read(ref s_tooLate);
+
     /// <summary>Records <paramref name="eventId"/> seen at <paramref name="timestampMs"/>; false when it is a duplicate or more than the window late.</summary>
     public bool Add(string eventId, long timestampMs)
     {
@@ -65,6 +73,7 @@ public sealed class EventIdWindow
         // the pipeline's allowed lateness.
         if (_latestMs != long.MinValue && _latestMs - timestampMs > WindowMs)
         {
+            Interlocked.Increment(ref s_tooLate);
             return false;
         }
 

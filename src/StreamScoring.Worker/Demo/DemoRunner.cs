@@ -92,18 +92,23 @@ internal static class DemoRunner
         await app.StartAsync(cancellationToken);
         var worker = app.Services.GetRequiredService<StreamScoringWorker>();
         var pipeline = app.Services.GetRequiredService<ScoringPipeline>();
+
+        // Every wait below ends on SIGINT/SIGTERM or when the worker stops by itself (a stage that failed for good):
+        // the demo then stops the worker (bounded by Shutdown:Timeout) and still prints its summary.
+        var workerStopping = app.Lifetime.ApplicationStopping;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, workerStopping);
         var readyBy = Stopwatch.StartNew();
-        while (worker.AssignedPartitions == 0 && readyBy.Elapsed < TimeSpan.FromSeconds(60))
+        while (worker.AssignedPartitions == 0 && readyBy.Elapsed < TimeSpan.FromSeconds(60) && !stop.IsCancellationRequested)
         {
-            await Task.Delay(50, cancellationToken);
+            await Task.Delay(50, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         // The measured window starts when the warm-up traffic ends: latency percentiles and throughput
         // cover what follows; lost events count over the whole run.
         var measured = new MeasuredWindow();
-        var producing = Task.Run(() => Produce(kafka.BootstrapServers, topics.Input, traffic, options, () => measured.Start(metrics, traffic), cancellationToken), cancellationToken);
+        var producing = Task.Run(() => Produce(kafka.BootstrapServers, topics.Input, traffic, options, () => measured.Start(metrics, traffic), stop.Token), CancellationToken.None);
         var dashboard = new DemoDashboard(metrics, traffic);
-        await ShowProgressAsync(options, dashboard, producing, measured.Clock, output, cancellationToken);
+        await ShowProgressAsync(options, dashboard, producing, measured.Clock, output, stop.Token);
         var produceSeconds = measured.Clock.Elapsed.TotalSeconds;
         var produced = await producing;
 
@@ -111,25 +116,36 @@ internal static class DemoRunner
         // Throughput runs from the first measured event produced to the last event consumed, so a backlog
         // that builds up counts against it.
         var drain = Stopwatch.StartNew();
-        while (drain.Elapsed < TimeSpan.FromSeconds(60) && metrics.Total(DemoMetrics.EventsConsumed) < produced)
+        while (drain.Elapsed < TimeSpan.FromSeconds(60) && metrics.Total(DemoMetrics.EventsConsumed) < produced && !stop.IsCancellationRequested)
         {
-            await Task.Delay(10, cancellationToken);
+            await Task.Delay(10, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         var consumedSeconds = measured.Clock.Elapsed.TotalSeconds;
         var gc = DemoGcSummary.Since(measured.Gc);
-        while (drain.Elapsed < TimeSpan.FromSeconds(60) && pipeline.PendingUsers > 0)
+        while (drain.Elapsed < TimeSpan.FromSeconds(60) && pipeline.PendingUsers > 0 && !stop.IsCancellationRequested)
         {
-            await Task.Delay(100, cancellationToken);
+            await Task.Delay(100, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         var drainedSeconds = measured.Clock.Elapsed.TotalSeconds;
-        await app.StopAsync(CancellationToken.None);
+        var outcome = workerStopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested ? "worker_failed"
+            : cancellationToken.IsCancellationRequested ? "interrupted"
+            : "completed";
+        if (outcome != "completed")
+        {
+            await Console.Error.WriteLineAsync(outcome == "interrupted"
+                ? "demo interrupted: stopping the worker (at most Shutdown:Timeout, 30 s) and printing what was measured"
+                : "error: the worker stopped by itself (a pipeline stage or consumer loop failed for good; see the log above); printing what was measured");
+        }
+
+        await app.StopAsync(CancellationToken.None); // bounded by the host's shutdown timeout
         var fraudAlerted = ReadAlertedUsers(kafka.BootstrapServers, topics.FraudAlerts);
         var (valid, lost, fraudUsers) = traffic.Outcome();
         var truePositives = fraudAlerted.Count(fraudUsers.Contains);
         var summary = new DemoSummary
         {
+            Outcome = outcome,
             EventsProduced = produced,
             EventsValid = valid,
             EventsConsumed = (long)metrics.Total(DemoMetrics.EventsConsumed),
@@ -171,7 +187,12 @@ internal static class DemoRunner
         }
 
         await output.WriteLineAsync(JsonSerializer.Serialize(summary, DemoJsonContext.Default.DemoSummary));
-        return summary.Lost == 0 ? 0 : 1;
+        return outcome switch
+        {
+            "interrupted" => 130,
+            "worker_failed" => 1,
+            _ => summary.Lost == 0 ? 0 : 1,
+        };
     }
 
     // Warm-up traffic (options.WarmupRate for options.Warmup), then the measured traffic (options.Rate for
@@ -229,7 +250,7 @@ internal static class DemoRunner
         {
             await AnsiConsole.Live(dashboard.Render(DateTimeOffset.UtcNow, clock.Elapsed)).StartAsync(async live =>
             {
-                while (!producing.IsCompleted)
+                while (!producing.IsCompleted && !cancellationToken.IsCancellationRequested)
                 {
                     await Task.WhenAny(producing, Task.Delay(1000, cancellationToken));
                     live.UpdateTarget(dashboard.Render(DateTimeOffset.UtcNow, clock.Elapsed));
@@ -240,7 +261,7 @@ internal static class DemoRunner
 
         // Not a terminal (CI, --json): a plain progress line every 5 s on stderr.
         var progress = options.Json ? Console.Error : output;
-        while (!producing.IsCompleted)
+        while (!producing.IsCompleted && !cancellationToken.IsCancellationRequested)
         {
             await Task.WhenAny(producing, Task.Delay(5000, cancellationToken));
             dashboard.Render(DateTimeOffset.UtcNow, clock.Elapsed);

@@ -5,6 +5,8 @@ namespace StreamScoring.Worker.Demo;
 /// <summary>The demo's end-of-run summary (printed as one JSON object with <c>--json</c>).</summary>
 internal sealed record DemoSummary
 {
+    /// <summary><c>completed</c>; <c>interrupted</c> (SIGINT/SIGTERM); or <c>worker_failed</c> (the worker stopped by itself: see its log).</summary>
+    [JsonPropertyName("outcome")] public required string Outcome { get; init; }
     [JsonPropertyName("events_produced")] public long EventsProduced { get; init; }
     [JsonPropertyName("events_valid")] public long EventsValid { get; init; }
     [JsonPropertyName("events_consumed")] public long EventsConsumed { get; init; }

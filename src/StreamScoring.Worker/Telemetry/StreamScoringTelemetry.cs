@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Polly.CircuitBreaker;
+using StreamScoring.Core.Features;
 
 namespace StreamScoring.Worker.Telemetry;
 
@@ -92,6 +93,7 @@ public sealed class StreamScoringTelemetry : IDisposable
         meter.CreateObservableGauge("streamscoring.model_info", ObserveModelInfo, null, "1 for the model version being served (tag model_version).");
         StageRestarts = meter.CreateCounter<long>("streamscoring.stage_restarts", "{restart}", "Pipeline stages restarted by the supervisor after a transient failure, by stage.");
         DependencyFailures = meter.CreateCounter<long>("streamscoring.dependency_failures", "{call}", "Failed calls to an outside dependency that will be retried, by dependency (kafka_producer: score and alert publishes; redis: feature store and cooldowns).");
+        meter.CreateObservableCounter("streamscoring.events_too_late", static () => EventIdWindow.TooLateTotal, "{event}", "Events refused because they were more than the allowed lateness (24 h of event time) behind their user's latest event; counted apart from duplicates.");
         meter.CreateObservableGauge("streamscoring.circuit_breaker_open", ObserveBreakers, null, "1 while the dependency's circuit breaker is open (consumption paused, readiness false), else 0; by dependency.");
     }
 

@@ -143,6 +143,44 @@ public sealed class EventLimitsTests
     }
 
     [Fact]
+    public void TryParse_LiveOverload_AllocatesExactlyWhatTheClocklessOneDoes()
+    {
+        // The hot path: limits and the skew check add no allocation to the event and its strings.
+        var payload = Encoding.UTF8.GetBytes(Event(NowMs - 1000, extra: ",\"session_id\":\"s1\",\"product_id\":\"p1\",\"price\":9.5,\"brand\":\"acme\""));
+        var limits = new EventLimits();
+        Assert.True(ClickEventParser.TryParse("u1"u8, payload, limits, NowMs, out _, out _));
+        Assert.True(ClickEventParser.TryParse("u1"u8, payload, out _, out _));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        ClickEventParser.TryParse("u1"u8, payload, out _, out _);
+        var clockless = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        ClickEventParser.TryParse("u1"u8, payload, limits, NowMs, out _, out _);
+        var live = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(clockless, live);
+    }
+
+    [Fact]
+    public void TryParse_RefusedForFutureTimestamp_AllocatesNoMoreThanAValidParse()
+    {
+        var limits = new EventLimits();
+        var future = Encoding.UTF8.GetBytes(Event(NowMs + (3L * 365 * 86_400_000)));
+        var valid = Encoding.UTF8.GetBytes(Event(NowMs));
+        ClickEventParser.TryParse("u1"u8, future, limits, NowMs, out _, out _);
+        ClickEventParser.TryParse("u1"u8, valid, limits, NowMs, out _, out _);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        ClickEventParser.TryParse("u1"u8, valid, limits, NowMs, out _, out _);
+        var accepted = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        ClickEventParser.TryParse("u1"u8, future, limits, NowMs, out _, out _);
+        var refused = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.InRange(refused, 0, accepted);
+    }
+
+    [Fact]
     public void IsTooFarAhead_NearMaxValue_DoesNotWrap()
     {
         Assert.False(ClickEventParser.IsTooFarAhead(long.MaxValue, long.MaxValue - 10, TimeSpan.FromMinutes(5)));

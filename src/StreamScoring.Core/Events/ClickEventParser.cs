@@ -116,8 +116,9 @@ public static class ClickEventParser
     /// </summary>
     public static bool IsTooFarAhead(long timestampMs, long nowMs, TimeSpan maxFutureSkew)
     {
-        // Saturating: a clock near long.MaxValue (never, in practice) must not wrap the bound around.
-        var skewMs = (long)maxFutureSkew.TotalMilliseconds;
+        // Saturating: a clock near long.MaxValue (never, in practice) must not wrap the bound around, and a
+        // negative skew (an unvalidated configuration) counts as none.
+        var skewMs = Math.Max(0, (long)maxFutureSkew.TotalMilliseconds);
         var bound = nowMs > long.MaxValue - skewMs ? long.MaxValue : nowMs + skewMs;
         return timestampMs > bound;
     }

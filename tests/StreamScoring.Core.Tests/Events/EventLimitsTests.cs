@@ -185,5 +185,7 @@ public sealed class EventLimitsTests
     {
         Assert.False(ClickEventParser.IsTooFarAhead(long.MaxValue, long.MaxValue - 10, TimeSpan.FromMinutes(5)));
         Assert.True(ClickEventParser.IsTooFarAhead(1001, 1000, TimeSpan.Zero));
+        Assert.True(ClickEventParser.IsTooFarAhead(1001, 1000, TimeSpan.FromDays(-1)));
+        Assert.True(ClickEventParser.IsTooFarAhead(long.MaxValue, long.MaxValue - 10, TimeSpan.FromDays(-1)));
     }
 }

@@ -59,6 +59,7 @@ public sealed class RedisFeatureStore : IFeatureStore
     private long _lastSweep;
     private long _conflicts;
     private long _usersLoaded;
+    private long _snapshotDecodeFailures;
     private int _scriptLoaded;
 
     /// <summary>Creates the store on <paramref name="redis"/> with <paramref name="options"/>.</summary>
@@ -86,6 +87,12 @@ public sealed class RedisFeatureStore : IFeatureStore
 
     /// <summary>Users rebuilt from Redis (not in memory when needed).</summary>
     public long UsersLoaded => Interlocked.Read(ref _usersLoaded);
+
+    /// <summary>
+    /// Users whose state in Redis could not be decoded (corrupt, hostile, or of another format or feature
+    /// specification) and who therefore started again from no history.
+    /// </summary>
+    public long SnapshotDecodeFailures => Interlocked.Read(ref _snapshotDecodeFailures);
 
     /// <inheritdoc />
     /// <exception cref="RedisException">Redis failed or could not be reached; some users may be applied, and
@@ -415,10 +422,12 @@ public sealed class RedisFeatureStore : IFeatureStore
 
             return new CachedUser(state, ids, version, batches.Count == 0 ? 0 : batches.Keys.Max(), bytes) { LastUsed = _time.GetTimestamp() };
         }
-        catch (InvalidDataException ex)
+        catch (CorruptSnapshotException ex)
         {
-            // Unreadable (written under another feature specification, or corrupt): the user starts again from
-            // nothing, and the next write replaces the hash with a snapshot.
+            // Unreadable (written under another feature specification, corrupt or hostile): the user starts again
+            // from nothing, and the next write replaces the hash with a snapshot. The message names the fault,
+            // never the user or the key.
+            Interlocked.Increment(ref _snapshotDecodeFailures);
             RedisFeatureStoreLog.UnreadableState(_logger, ex.Message);
             return new CachedUser(new UserWindowState(), new EventIdWindow(), version, 0, 0) { NeedsSnapshot = true, LastUsed = _time.GetTimestamp() };
         }

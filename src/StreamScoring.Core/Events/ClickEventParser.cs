@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace StreamScoring.Core.Events;
 
@@ -14,15 +15,30 @@ namespace StreamScoring.Core.Events;
 /// or digit string, or ISO-8601), <c>type</c>, <c>product_id</c>, <c>category</c>, <c>brand</c>,
 /// <c>price</c>, <c>currency</c>, <c>device_id</c>, <c>ip</c>, <c>country</c>, <c>user_agent</c>,
 /// <c>campaign_id</c>. Ids may be strings or integers. Unknown fields (for example simulator
-/// <c>labels</c>) are skipped; <c>null</c> counts as absent.
+/// <c>labels</c>) are skipped; <c>null</c> counts as absent. An unknown <c>type</c> is valid and maps to
+/// <see cref="EventType.Other"/>.
+/// <para>
+/// Two families of overloads. The live ones take <see cref="EventLimits"/> and the wall-clock time and also
+/// refuse an event dated more than <see cref="EventLimits.MaxFutureSkew"/> ahead
+/// (<see cref="EventError.FutureTimestamp"/>): the consumer loop uses them. The ones without a clock apply the
+/// default limits and NO future check, because files of historic events (training data, <c>score-file</c>,
+/// <c>replay</c>) are replayed long after, or before, the time they describe; they only bound <c>ts</c> to
+/// 2000-01-01 .. 2100-01-01.
+/// </para>
 /// </remarks>
 public static class ClickEventParser
 {
-    /// <summary>Largest accepted payload, in bytes.</summary>
+    /// <summary>Largest accepted payload, in bytes, under the default <see cref="EventLimits"/>.</summary>
     public const int MaxPayloadBytes = 64 * 1024;
 
-    /// <summary>Longest accepted string field, in characters.</summary>
+    /// <summary>Longest accepted string field or id, in characters, under the default <see cref="EventLimits"/>.</summary>
     public const int MaxFieldChars = 1024;
+
+    /// <summary>Deepest accepted JSON nesting under the default <see cref="EventLimits"/>.</summary>
+    public const int MaxJsonDepth = 16;
+
+    // The limits of the overloads without EventLimits. Never handed out: EventLimits is mutable.
+    private static readonly EventLimits DefaultLimits = new();
 
     private static readonly long MinTs = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
     private static readonly long MaxTs = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
@@ -32,36 +48,87 @@ public static class ClickEventParser
 
     private enum Field { EventId, UserId, SessionId, Ts, Type, ProductId, Category, Brand, Price, Currency, DeviceId, Ip, Country, UserAgent, CampaignId, Unknown }
 
-    /// <summary>Parses one event; on failure <paramref name="error"/> says why and <paramref name="evt"/> is null.</summary>
+    /// <summary>
+    /// Parses one event under the default <see cref="EventLimits"/>, without the future-timestamp check (for
+    /// replayed files); on failure <paramref name="error"/> says why and <paramref name="evt"/> is null.
+    /// </summary>
     public static bool TryParse(ReadOnlySpan<byte> utf8, [NotNullWhen(true)] out ClickEvent? evt, out EventError error)
     {
-        evt = null;
-        error = Parse(utf8, out evt);
+        error = Parse(utf8, DefaultLimits, out evt);
         return error == EventError.None;
     }
 
-    /// <summary>Parses one event and checks that the Kafka message key equals its user id.</summary>
+    /// <summary>
+    /// Parses one event under the default <see cref="EventLimits"/>, without the future-timestamp check, and
+    /// checks that the Kafka message key (when not empty) equals its user id.
+    /// </summary>
     public static bool TryParse(ReadOnlySpan<byte> key, ReadOnlySpan<byte> utf8, [NotNullWhen(true)] out ClickEvent? evt, out EventError error)
     {
-        if (!TryParse(utf8, out evt, out error))
-        {
-            return false;
-        }
-
-        if (!key.IsEmpty && !Utf8EqualsString(key, evt.UserId))
+        error = Parse(utf8, DefaultLimits, out evt);
+        if (error == EventError.None && !KeyMatches(key, evt!))
         {
             evt = null;
             error = EventError.KeyMismatch;
-            return false;
         }
 
-        return true;
+        return error == EventError.None;
     }
 
-    private static EventError Parse(ReadOnlySpan<byte> utf8, out ClickEvent? evt)
+    /// <summary>
+    /// Parses one live event under <paramref name="limits"/>: checks the payload, that the Kafka message key
+    /// (when not empty) equals its user id, and that its <c>ts</c> is at most
+    /// <see cref="EventLimits.MaxFutureSkew"/> ahead of <paramref name="nowMs"/>.
+    /// </summary>
+    /// <param name="key">The Kafka message key; empty means no key (not checked).</param>
+    /// <param name="utf8">The message value.</param>
+    /// <param name="limits">The limits (bound from <see cref="EventLimits.SectionName"/>).</param>
+    /// <param name="nowMs">The wall-clock time, Unix epoch milliseconds (e.g. <c>TimeProvider.GetUtcNow().ToUnixTimeMilliseconds()</c>).</param>
+    /// <param name="evt">The event, or null on failure.</param>
+    /// <param name="error">Why the message was refused; the checks run in that order, so a payload with
+    /// several faults reports the first (a malformed payload is never reported as a key mismatch).</param>
+    public static bool TryParse(ReadOnlySpan<byte> key, ReadOnlySpan<byte> utf8, EventLimits limits, long nowMs, [NotNullWhen(true)] out ClickEvent? evt, out EventError error)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        error = Parse(utf8, limits, out evt);
+        if (error == EventError.None)
+        {
+            if (!KeyMatches(key, evt!))
+            {
+                error = EventError.KeyMismatch;
+            }
+            else if (IsTooFarAhead(evt!.TimestampMs, nowMs, limits.MaxFutureSkew))
+            {
+                error = EventError.FutureTimestamp;
+            }
+        }
+
+        if (error != EventError.None)
+        {
+            evt = null;
+        }
+
+        return error == EventError.None;
+    }
+
+    /// <summary>
+    /// True when <paramref name="timestampMs"/> lies more than <paramref name="maxFutureSkew"/> ahead of
+    /// <paramref name="nowMs"/> (the <see cref="EventError.FutureTimestamp"/> rule).
+    /// </summary>
+    public static bool IsTooFarAhead(long timestampMs, long nowMs, TimeSpan maxFutureSkew)
+    {
+        // Saturating: a clock near long.MaxValue (never, in practice) must not wrap the bound around, and a
+        // negative skew (an unvalidated configuration) counts as none.
+        var skewMs = Math.Max(0, (long)maxFutureSkew.TotalMilliseconds);
+        var bound = nowMs > long.MaxValue - skewMs ? long.MaxValue : nowMs + skewMs;
+        return timestampMs > bound;
+    }
+
+    private static bool KeyMatches(ReadOnlySpan<byte> key, ClickEvent evt) => key.IsEmpty || Utf8EqualsString(key, evt.UserId);
+
+    private static EventError Parse(ReadOnlySpan<byte> utf8, EventLimits limits, out ClickEvent? evt)
     {
         evt = null;
-        if (utf8.Length > MaxPayloadBytes)
+        if (utf8.Length > limits.MaxPayloadBytes)
         {
             return EventError.PayloadTooLarge;
         }
@@ -71,6 +138,13 @@ public static class ClickEventParser
             return EventError.EmptyPayload;
         }
 
+        // Utf8JsonReader checks UTF-8 only where a string is decoded: a bad sequence in a skipped field or a
+        // property name would pass. One vectorised pass refuses every invalid payload the same way.
+        if (!Utf8.IsValid(utf8))
+        {
+            return EventError.MalformedJson;
+        }
+
         string? eventId = null, userId = null, sessionId = null, productId = null, category = null, brand = null;
         string? currency = null, deviceId = null, ip = null, country = null, userAgent = null, campaignId = null;
         long? ts = null;
@@ -78,7 +152,7 @@ public static class ClickEventParser
         double price = 0;
         var seen = 0;
 
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 16, AllowMultipleValues = true });
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = limits.MaxJsonDepth, AllowMultipleValues = true });
         try
         {
             if (!reader.Read())
@@ -120,21 +194,21 @@ public static class ClickEventParser
                 EventError fieldError;
                 switch (field)
                 {
-                    case Field.EventId: fieldError = ReadId(ref reader, out eventId); break;
-                    case Field.UserId: fieldError = ReadId(ref reader, out userId); break;
-                    case Field.SessionId: fieldError = ReadId(ref reader, out sessionId); break;
-                    case Field.ProductId: fieldError = ReadId(ref reader, out productId); break;
+                    case Field.EventId: fieldError = ReadId(ref reader, limits.MaxIdLength, out eventId); break;
+                    case Field.UserId: fieldError = ReadId(ref reader, limits.MaxIdLength, out userId); break;
+                    case Field.SessionId: fieldError = ReadId(ref reader, limits.MaxIdLength, out sessionId); break;
+                    case Field.ProductId: fieldError = ReadId(ref reader, limits.MaxIdLength, out productId); break;
                     case Field.Ts: fieldError = ReadTimestamp(ref reader, out ts); break;
                     case Field.Type: fieldError = ReadType(ref reader, out type); break;
                     case Field.Price: fieldError = ReadPrice(ref reader, out price); break;
-                    case Field.Category: fieldError = ReadString(ref reader, out category); break;
-                    case Field.Brand: fieldError = ReadString(ref reader, out brand); break;
-                    case Field.Currency: fieldError = ReadString(ref reader, out currency); break;
-                    case Field.DeviceId: fieldError = ReadId(ref reader, out deviceId); break;
-                    case Field.Ip: fieldError = ReadString(ref reader, out ip); break;
-                    case Field.Country: fieldError = ReadString(ref reader, out country); break;
-                    case Field.UserAgent: fieldError = ReadString(ref reader, out userAgent); break;
-                    case Field.CampaignId: fieldError = ReadId(ref reader, out campaignId); break;
+                    case Field.Category: fieldError = ReadString(ref reader, limits.MaxStringLength, out category); break;
+                    case Field.Brand: fieldError = ReadString(ref reader, limits.MaxStringLength, out brand); break;
+                    case Field.Currency: fieldError = ReadString(ref reader, limits.MaxStringLength, out currency); break;
+                    case Field.DeviceId: fieldError = ReadId(ref reader, limits.MaxIdLength, out deviceId); break;
+                    case Field.Ip: fieldError = ReadString(ref reader, limits.MaxStringLength, out ip); break;
+                    case Field.Country: fieldError = ReadString(ref reader, limits.MaxStringLength, out country); break;
+                    case Field.UserAgent: fieldError = ReadString(ref reader, limits.MaxStringLength, out userAgent); break;
+                    case Field.CampaignId: fieldError = ReadId(ref reader, limits.MaxIdLength, out campaignId); break;
                     default: fieldError = EventError.None; break;
                 }
 
@@ -228,7 +302,7 @@ public static class ClickEventParser
         _ => Field.Unknown,
     };
 
-    private static EventError ReadString(ref Utf8JsonReader reader, out string? value)
+    private static EventError ReadString(ref Utf8JsonReader reader, int maxChars, out string? value)
     {
         value = null;
         if (reader.TokenType != JsonTokenType.String)
@@ -236,11 +310,19 @@ public static class ClickEventParser
             return EventError.WrongFieldType;
         }
 
+        // Refuse before allocating: a string of n UTF-8 bytes (escaped: up to 6 per character) has at least
+        // n / 6 characters. The payload cap already bounds the allocation; this keeps a huge field cheap.
+        var encoded = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (encoded / 6 > maxChars)
+        {
+            return EventError.FieldTooLong;
+        }
+
         value = reader.GetString();
-        return value!.Length > MaxFieldChars ? EventError.FieldTooLong : EventError.None;
+        return value!.Length > maxChars ? EventError.FieldTooLong : EventError.None;
     }
 
-    private static EventError ReadId(ref Utf8JsonReader reader, out string? value)
+    private static EventError ReadId(ref Utf8JsonReader reader, int maxChars, out string? value)
     {
         if (reader.TokenType == JsonTokenType.Number)
         {
@@ -254,7 +336,7 @@ public static class ClickEventParser
             return EventError.None;
         }
 
-        return ReadString(ref reader, out value);
+        return ReadString(ref reader, maxChars, out value);
     }
 
     private static EventError ReadTimestamp(ref Utf8JsonReader reader, out long? ts)

@@ -11,9 +11,9 @@ public enum EventError : byte
     None = 0,
     /// <summary>The payload has no bytes (or only whitespace).</summary>
     EmptyPayload,
-    /// <summary>The payload exceeds <see cref="ClickEventParser.MaxPayloadBytes"/>.</summary>
+    /// <summary>The payload exceeds <see cref="EventLimits.MaxPayloadBytes"/> (default <see cref="ClickEventParser.MaxPayloadBytes"/>).</summary>
     PayloadTooLarge,
-    /// <summary>The payload is not well-formed JSON or not valid UTF-8.</summary>
+    /// <summary>The payload is not well-formed JSON, not valid UTF-8, or nested deeper than <see cref="EventLimits.MaxJsonDepth"/>.</summary>
     MalformedJson,
     /// <summary>The JSON value is not an object.</summary>
     NotAnObject,
@@ -23,7 +23,7 @@ public enum EventError : byte
     DuplicateField,
     /// <summary>A known field has the wrong JSON type (for example a number where a string belongs).</summary>
     WrongFieldType,
-    /// <summary>A string field is longer than <see cref="ClickEventParser.MaxFieldChars"/>.</summary>
+    /// <summary>A string field or id is longer than <see cref="EventLimits.MaxStringLength"/> or <see cref="EventLimits.MaxIdLength"/> (default <see cref="ClickEventParser.MaxFieldChars"/>).</summary>
     FieldTooLong,
     /// <summary><c>event_id</c> is missing or empty.</summary>
     MissingEventId,
@@ -43,4 +43,9 @@ public enum EventError : byte
     KeyMismatch,
     /// <summary>A CSV row (REES46 import) does not have the expected columns or quoting.</summary>
     MalformedCsv,
+    /// <summary>
+    /// <c>ts</c> lies more than <see cref="EventLimits.MaxFutureSkew"/> ahead of the worker's wall clock (only
+    /// the live overload of <see cref="ClickEventParser"/> that takes the time checks this).
+    /// </summary>
+    FutureTimestamp,
 }

@@ -24,6 +24,7 @@ public static class EventErrors
         EventError.InvalidPrice => "invalid_price",
         EventError.KeyMismatch => "key_mismatch",
         EventError.MalformedCsv => "malformed_csv",
+        EventError.FutureTimestamp => "future_timestamp",
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),
     };
 
@@ -32,13 +33,13 @@ public static class EventErrors
     {
         EventError.None => "valid event",
         EventError.EmptyPayload => "the payload is empty",
-        EventError.PayloadTooLarge => $"the payload exceeds {ClickEventParser.MaxPayloadBytes} bytes",
-        EventError.MalformedJson => "the payload is not well-formed UTF-8 JSON",
+        EventError.PayloadTooLarge => $"the payload exceeds Input:MaxPayloadBytes (default {ClickEventParser.MaxPayloadBytes} bytes)",
+        EventError.MalformedJson => "the payload is not well-formed UTF-8 JSON (or nests deeper than Input:MaxJsonDepth)",
         EventError.NotAnObject => "the payload is not a JSON object",
         EventError.TrailingData => "data follows the event object",
         EventError.DuplicateField => "a field appears more than once",
         EventError.WrongFieldType => "a field has the wrong JSON type",
-        EventError.FieldTooLong => $"a string field exceeds {ClickEventParser.MaxFieldChars} characters",
+        EventError.FieldTooLong => $"a string field or id exceeds Input:MaxStringLength or Input:MaxIdLength (default {ClickEventParser.MaxFieldChars} characters)",
         EventError.MissingEventId => "event_id is missing or empty",
         EventError.MissingUserId => "user_id is missing or empty",
         EventError.MissingTimestamp => "ts is missing",
@@ -48,6 +49,7 @@ public static class EventErrors
         EventError.InvalidPrice => "price is negative, not finite or not a number",
         EventError.KeyMismatch => "the message key differs from user_id",
         EventError.MalformedCsv => "the CSV row does not have the expected columns",
+        EventError.FutureTimestamp => "ts is further ahead of the wall clock than Input:MaxFutureSkew allows",
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),
     };
 

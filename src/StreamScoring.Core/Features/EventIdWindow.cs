@@ -8,10 +8,20 @@ namespace StreamScoring.Core.Features;
 /// a redelivered id inside the window is a duplicate; ids older than the window are forgotten.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Lateness rule (the pipeline's allowed lateness): an event more than <see cref="FeatureSpec.DedupeWindow"/>
+/// (24 h) older than its user's latest event (<see cref="LatestMs"/>) is refused as too late, and the stores count
+/// it as a duplicate: its id may already have been forgotten, so applying it could count a redelivery twice.
+/// "Latest" is event time, set by the user's own events, so one event dated far ahead would make every later
+/// real event of that user too late; the live parser therefore refuses events more than
+/// <see cref="Events.EventLimits.MaxFutureSkew"/> ahead of the wall clock (<see cref="Events.EventError.FutureTimestamp"/>).
+/// </para>
+/// <para>
 /// Ids are held as their 128-bit XxHash128 digests (<see cref="Digest"/>), not as strings: a worker holds the
 /// windows of every user it serves, and a string per event kept for a day was, with the per-event garbage it
 /// left in long-lived objects, a large part of what every garbage collection had to trace. Two different
 /// ids share a digest with probability about 2^-128 per pair: never, in practice.
+/// </para>
 /// </remarks>
 public sealed class EventIdWindow
 {
@@ -65,7 +75,10 @@ public sealed class EventIdWindow
     /// </summary>
     public static long TooLateTotal => Interlocked.Read(ref s_tooLate);
 
-    /// <summary>Records <paramref name="eventId"/> seen at <paramref name="timestampMs"/>; false when it is a duplicate or more than the window late.</summary>
+    /// <summary>
+    /// Records <paramref name="eventId"/> seen at <paramref name="timestampMs"/>; false when it is a duplicate, or
+    /// when it lies more than <see cref="FeatureSpec.DedupeWindow"/> (24 h) before <see cref="LatestMs"/> (too late).
+    /// </summary>
     public bool Add(string eventId, long timestampMs)
     {
         // An event older than the window before the latest one could be a redelivery whose id is

@@ -67,7 +67,13 @@ public sealed partial class UserWindowState
     /// Rebuilds a state from <paramref name="snapshot"/> (copying its collections): it writes the features,
     /// and evolves under <see cref="Apply"/>, exactly as the state the snapshot was taken from.
     /// </summary>
-    /// <exception cref="ArgumentException">The snapshot's ring or buckets do not fit <see cref="FeatureSpec"/>.</exception>
+    /// <remarks>
+    /// A snapshot may come from outside (a store's bytes), so everything whose misuse would throw later, in
+    /// <see cref="WriteFeatures"/> or in the model, is checked here: ring size and token ids (they index the
+    /// model's embedding table), bucket shapes, NaN statistics (normalisation fails on NaN), distinct caps and
+    /// negative counters.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The snapshot does not fit <see cref="FeatureSpec"/> or holds impossible values.</exception>
     public static UserWindowState FromSnapshot(UserWindowStateSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -76,6 +82,21 @@ public sealed partial class UserWindowState
         if (ringCount > FeatureSpec.MaxEvents || snapshot.RingTokens.Count != ringCount * F)
         {
             ThrowBadSnapshot($"the ring holds {ringCount} products and {snapshot.RingTokens.Count} token ids; expected at most {FeatureSpec.MaxEvents} rows of {F}");
+        }
+
+        for (var i = 0; i < snapshot.RingTokens.Count; i++)
+        {
+            var id = snapshot.RingTokens[i];
+            if (id < 0 || id >= FeatureSpec.FieldSizes[i % F])
+            {
+                ThrowBadSnapshot($"token id {id} of field {(TokenField)(i % F)} is outside 0..{FeatureSpec.FieldSizes[i % F] - 1}");
+            }
+        }
+
+        if (snapshot.EventsTotal < 0 || snapshot.SessionEvents < 0 || snapshot.SessionCarts < 0 || snapshot.SessionViewsOfLastProduct < 0
+            || double.IsNaN(snapshot.LastPrice))
+        {
+            ThrowBadSnapshot("a counter is negative or the last price is NaN");
         }
 
         if (snapshot.Buckets.Count != FeatureSpec.Windows.Count || snapshot.Distinct.Count != FeatureSpec.DistinctStatCount)
@@ -120,9 +141,9 @@ public sealed partial class UserWindowState
         {
             foreach (var (bucket, stats) in snapshot.Buckets[w])
             {
-                if (stats is null || stats.Length != FeatureSpec.AdditiveStatCount)
+                if (stats is null || stats.Length != FeatureSpec.AdditiveStatCount || HasNaN(stats))
                 {
-                    ThrowBadSnapshot($"bucket {bucket} of window {FeatureSpec.Windows[w].Name} does not hold {FeatureSpec.AdditiveStatCount} statistics");
+                    ThrowBadSnapshot($"bucket {bucket} of window {FeatureSpec.Windows[w].Name} does not hold {FeatureSpec.AdditiveStatCount} statistics that are numbers");
                 }
 
                 stats.CopyTo(state._buckets[w].GetOrAdd(bucket));
@@ -148,6 +169,19 @@ public sealed partial class UserWindowState
         }
 
         return state;
+    }
+
+    private static bool HasNaN(double[] values)
+    {
+        foreach (var value in values)
+        {
+            if (double.IsNaN(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // The ring slot of the k-th most recent event.

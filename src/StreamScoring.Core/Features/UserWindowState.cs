@@ -104,6 +104,10 @@ public sealed partial class UserWindowState
     /// late (see <see cref="EventIdWindow.Add"/>); returns whether it was applied. The one dedupe rule of every
     /// feature store.
     /// </summary>
+    /// <remarks>
+    /// Too late means more than <see cref="FeatureSpec.DedupeWindow"/> (24 h) older than the user's latest event
+    /// applied; such an event is not applied and is counted as a duplicate.
+    /// </remarks>
     public bool ApplyOnce(ClickEvent evt, EventIdWindow applied)
     {
         ArgumentNullException.ThrowIfNull(evt);

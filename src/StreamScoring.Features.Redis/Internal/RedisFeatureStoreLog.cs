@@ -14,7 +14,7 @@ internal static partial class RedisFeatureStoreLog
     [LoggerMessage(4, LogLevel.Information, "{Users} users' feature state had changed in Redis under this worker's copy (they moved between workers); rebuilt from Redis and applied again")]
     public static partial void Conflicts(ILogger logger, int users);
 
-    [LoggerMessage(5, LogLevel.Error, "A user's feature state in Redis could not be read ({Reason}); that user starts again from no history")]
+    [LoggerMessage(5, LogLevel.Warning, "A user's feature state in Redis could not be read ({Reason}); that user starts again from no history")]
     public static partial void UnreadableState(ILogger logger, string reason);
 
     [LoggerMessage(3, LogLevel.Debug, "Redis feature store applied {Applied} of {Events} events for {Users} users in {ElapsedMs:F2} ms")]

@@ -21,6 +21,15 @@ internal static class UserStateCodec
     private const byte SnapshotFormat = 3;
     private const byte EventsFormat = 1;
 
+    // Caps on what a hostile snapshot may make the reader allocate (the bytes left bound them further).
+    private const int MaxSpecHashBytes = 256;
+    private const int MaxCount = 1 << 20;
+    private const int MaxIds = 1 << 24;
+
+    // A string field as the parser accepts it: at most EventLimits.MaxStringLength (up to 1 Mi) characters of up
+    // to 3 UTF-8 bytes each.
+    private const int MaxStringBytes = 3 * 1024 * 1024;
+
     /// <summary>Serialises <paramref name="state"/> and <paramref name="ids"/>.</summary>
     public static byte[] WriteSnapshot(UserWindowState state, EventIdWindow ids)
     {
@@ -103,110 +112,120 @@ internal static class UserStateCodec
     }
 
     /// <summary>Rebuilds what <see cref="WriteSnapshot"/> wrote.</summary>
-    /// <exception cref="InvalidDataException">The bytes are not a snapshot of this format and feature specification.</exception>
+    /// <remarks>
+    /// The bytes come from Redis and are not trusted: every length, count and enum value is checked against the
+    /// bytes left and the caps of <see cref="FeatureSpec"/> before anything is allocated, so a corrupt or hostile
+    /// snapshot costs at most about its own size in memory.
+    /// </remarks>
+    /// <exception cref="CorruptSnapshotException">The bytes are not a snapshot of this format and feature specification.</exception>
     public static (UserWindowState State, EventIdWindow Ids) ReadSnapshot(byte[] bytes)
     {
+        ArgumentNullException.ThrowIfNull(bytes);
+        var r = new SnapshotReader(bytes);
+        // Formats 1 and 2 held values in clear under feature logic 1, whose spec hash differs anyway.
+        var format = r.ReadByte();
+        if (format != SnapshotFormat)
+        {
+            SnapshotReader.Throw($"snapshot format {format} is not the supported {SnapshotFormat}");
+        }
+
+        var spec = r.ReadString(MaxSpecHashBytes);
+        if (spec != FeatureSpec.Hash)
+        {
+            SnapshotReader.Throw($"snapshot was written under feature spec {spec}, this code computes {FeatureSpec.Hash}");
+        }
+
+        var snapshot = new UserWindowStateSnapshot
+        {
+            EventsTotal = r.ReadInt64(),
+            NowMs = r.ReadInt64(),
+            FirstSeenMs = r.ReadInt64(),
+            LastPurchaseMs = r.ReadInt64(),
+            SessionEvents = r.ReadInt32(0, int.MaxValue, "session events"),
+            SessionStartMs = r.ReadInt64(),
+            SessionCarts = r.ReadInt32(0, int.MaxValue, "session carts"),
+            LastPrice = r.ReadNumber("the last price"),
+            SessionViewsOfLastProduct = r.ReadInt32(0, int.MaxValue, "session views of the last product"),
+            LastDeviceIsNew = r.ReadBoolean(),
+            LastCountryIsNew = r.ReadBoolean(),
+            LastDevice = r.ReadUInt64(),
+            LastCountry = r.ReadUInt64(),
+            SessionKey = r.ReadUInt64(),
+            LastArrivalMs = r.ReadInt64(),
+        };
+        var hasGap = r.ReadBoolean();
+        var gap = r.ReadInt64();
+        snapshot.LastGapMs = hasGap ? gap : null;
+        if (snapshot.EventsTotal < 0)
+        {
+            SnapshotReader.Throw($"an event total of {snapshot.EventsTotal}");
+        }
+
+        const int F = FeatureSpec.TokenFieldCount;
+        var ringCount = r.ReadCount(FeatureSpec.MaxEvents, (F * sizeof(int)) + sizeof(ulong), "ring rows");
+        for (var i = 0; i < ringCount * F; i++)
+        {
+            // Token ids index the model's embedding table: one out of range would fail every batch it is in.
+            snapshot.RingTokens.Add(r.ReadInt32(0, FeatureSpec.FieldSizes[i % F] - 1, $"a {(TokenField)(i % F)} token id"));
+        }
+
+        for (var i = 0; i < ringCount; i++)
+        {
+            snapshot.RingProducts.Add(r.ReadUInt64());
+        }
+
+        for (var w = 0; w < snapshot.Buckets.Count; w++)
+        {
+            var window = snapshot.Buckets[w];
+            var buckets = r.ReadCount(FeatureSpec.Windows[w].BucketCount, sizeof(long) + (FeatureSpec.AdditiveStatCount * sizeof(double)), "buckets");
+            for (var i = 0; i < buckets; i++)
+            {
+                var bucket = r.ReadInt64();
+                var stats = new double[FeatureSpec.AdditiveStatCount];
+                for (var s = 0; s < stats.Length; s++)
+                {
+                    stats[s] = r.ReadNumber("a window statistic");
+                }
+
+                window[bucket] = stats;
+            }
+        }
+
+        foreach (var dimension in snapshot.Distinct)
+        {
+            var values = r.ReadCount(FeatureSpec.MaxDistinctPerDimension, sizeof(ulong) + sizeof(long), "distinct values");
+            for (var i = 0; i < values; i++)
+            {
+                var value = r.ReadUInt64();
+                dimension[value] = r.ReadInt64();
+            }
+        }
+
+        // A session has no cap on its products; the bytes left bound them.
+        var products = r.ReadCount(MaxCount, sizeof(ulong) + sizeof(int), "session products");
+        for (var i = 0; i < products; i++)
+        {
+            var product = r.ReadUInt64();
+            snapshot.SessionProducts[product] = r.ReadInt32(1, int.MaxValue, "a session product count");
+        }
+
+        var latestMs = r.ReadInt64();
+        var idCount = r.ReadCount(MaxIds, (2 * sizeof(ulong)) + sizeof(long), "event ids");
+        var entries = new (UInt128, long)[idCount];
+        for (var i = 0; i < idCount; i++)
+        {
+            var id = new UInt128(r.ReadUInt64(), r.ReadUInt64());
+            entries[i] = (id, r.ReadInt64());
+        }
+
+        r.EnsureEnd("snapshot");
         try
         {
-            using var r = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
-            // Formats 1 and 2 held values in clear under feature logic 1, whose spec hash differs anyway.
-            var format = r.ReadByte();
-            if (format != SnapshotFormat)
-            {
-                throw new InvalidDataException($"snapshot format {format} is not the supported {SnapshotFormat}");
-            }
-
-            var spec = r.ReadString();
-            if (spec != FeatureSpec.Hash)
-            {
-                throw new InvalidDataException($"snapshot was written under feature spec {spec}, this code computes {FeatureSpec.Hash}");
-            }
-
-            var snapshot = new UserWindowStateSnapshot
-            {
-                EventsTotal = r.ReadInt64(),
-                NowMs = r.ReadInt64(),
-                FirstSeenMs = r.ReadInt64(),
-                LastPurchaseMs = r.ReadInt64(),
-                SessionEvents = r.ReadInt32(),
-                SessionStartMs = r.ReadInt64(),
-                SessionCarts = r.ReadInt32(),
-                LastPrice = r.ReadDouble(),
-                SessionViewsOfLastProduct = r.ReadInt32(),
-                LastDeviceIsNew = r.ReadBoolean(),
-                LastCountryIsNew = r.ReadBoolean(),
-                LastDevice = r.ReadUInt64(),
-                LastCountry = r.ReadUInt64(),
-                SessionKey = r.ReadUInt64(),
-                LastArrivalMs = r.ReadInt64(),
-            };
-            var hasGap = r.ReadBoolean();
-            var gap = r.ReadInt64();
-            snapshot.LastGapMs = hasGap ? gap : null;
-
-            var ringCount = ReadCount(r, FeatureSpec.MaxEvents);
-            for (var i = 0; i < ringCount * FeatureSpec.TokenFieldCount; i++)
-            {
-                snapshot.RingTokens.Add(r.ReadInt32());
-            }
-
-            for (var i = 0; i < ringCount; i++)
-            {
-                snapshot.RingProducts.Add(r.ReadUInt64());
-            }
-
-            foreach (var window in snapshot.Buckets)
-            {
-                var buckets = ReadCount(r, 1 << 20);
-                for (var i = 0; i < buckets; i++)
-                {
-                    var bucket = r.ReadInt64();
-                    var stats = new double[FeatureSpec.AdditiveStatCount];
-                    for (var s = 0; s < stats.Length; s++)
-                    {
-                        stats[s] = r.ReadDouble();
-                    }
-
-                    window[bucket] = stats;
-                }
-            }
-
-            foreach (var dimension in snapshot.Distinct)
-            {
-                var values = ReadCount(r, 1 << 20);
-                for (var i = 0; i < values; i++)
-                {
-                    var value = r.ReadUInt64();
-                    dimension[value] = r.ReadInt64();
-                }
-            }
-
-            var products = ReadCount(r, 1 << 20);
-            for (var i = 0; i < products; i++)
-            {
-                var product = r.ReadUInt64();
-                snapshot.SessionProducts[product] = r.ReadInt32();
-            }
-
-            var latestMs = r.ReadInt64();
-            var idCount = ReadCount(r, 1 << 24);
-            var entries = new (UInt128, long)[idCount];
-            for (var i = 0; i < idCount; i++)
-            {
-                var id = new UInt128(r.ReadUInt64(), r.ReadUInt64());
-                entries[i] = (id, r.ReadInt64());
-            }
-
-            if (r.BaseStream.Position != bytes.Length)
-            {
-                throw new InvalidDataException($"{bytes.Length - r.BaseStream.Position} bytes follow the snapshot");
-            }
-
             return (UserWindowState.FromSnapshot(snapshot), EventIdWindow.Restore(latestMs, entries));
         }
-        catch (Exception e) when (e is EndOfStreamException or ArgumentException or FormatException)
+        catch (ArgumentException e)
         {
-            throw new InvalidDataException($"the snapshot is truncated or corrupt: {e.Message}", e);
+            throw new CorruptSnapshotException(e.Message, e);
         }
     }
 
@@ -242,57 +261,61 @@ internal static class UserStateCodec
     }
 
     /// <summary>Rebuilds the events of user <paramref name="userId"/> that <see cref="WriteEvents"/> wrote.</summary>
-    /// <exception cref="InvalidDataException">The bytes are not a log batch of this format.</exception>
+    /// <remarks>Checked like <see cref="ReadSnapshot"/>: each event must be one the parser could have accepted.</remarks>
+    /// <exception cref="CorruptSnapshotException">The bytes are not a log batch of this format.</exception>
     public static List<ClickEvent> ReadEvents(string userId, byte[] bytes)
     {
-        try
+        ArgumentNullException.ThrowIfNull(bytes);
+        var r = new SnapshotReader(bytes);
+        var format = r.ReadByte();
+        if (format != EventsFormat)
         {
-            using var r = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
-            var format = r.ReadByte();
-            if (format != EventsFormat)
+            SnapshotReader.Throw($"log batch format {format} is not the supported {EventsFormat}");
+        }
+
+        // The smallest event: a 1-character id, a timestamp, a type, a price and 10 absent optional strings.
+        var count = r.ReadCount(MaxCount, 2 + sizeof(long) + sizeof(int) + sizeof(double) + 10, "log events");
+        var events = new List<ClickEvent>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var eventId = r.ReadString(MaxStringBytes);
+            var sessionId = ReadOptional(ref r);
+            var ts = r.ReadInt64();
+            var type = (EventType)r.ReadInt32(0, EventTypes.Count - 1, "an event type");
+            var productId = ReadOptional(ref r);
+            var category = ReadOptional(ref r);
+            var brand = ReadOptional(ref r);
+            var price = r.ReadDouble();
+            if (eventId.Length == 0 || !ClickEventParser.IsTimestampInRange(ts) || !double.IsFinite(price) || price < 0)
             {
-                throw new InvalidDataException($"log batch format {format} is not the supported {EventsFormat}");
+                SnapshotReader.Throw($"log event {i} has an empty id, a time outside the accepted range or an invalid price");
             }
 
-            var count = ReadCount(r, 1 << 20);
-            var events = new List<ClickEvent>(count);
-            for (var i = 0; i < count; i++)
+            events.Add(new ClickEvent
             {
-                events.Add(new ClickEvent
-                {
-                    EventId = r.ReadString(),
-                    UserId = userId,
-                    SessionId = ReadOptional(r),
-                    TimestampMs = r.ReadInt64(),
-                    Type = (EventType)r.ReadInt32(),
-                    ProductId = ReadOptional(r),
-                    CategoryPath = ReadOptional(r),
-                    Brand = ReadOptional(r),
-                    Price = r.ReadDouble(),
-                    Currency = ReadOptional(r),
-                    DeviceId = ReadOptional(r),
-                    Ip = ReadOptional(r),
-                    Country = ReadOptional(r),
-                    UserAgent = ReadOptional(r),
-                    CampaignId = ReadOptional(r),
-                });
-            }
+                EventId = eventId,
+                UserId = userId,
+                SessionId = sessionId,
+                TimestampMs = ts,
+                Type = type,
+                ProductId = productId,
+                CategoryPath = category,
+                Brand = brand,
+                Price = price,
+                Currency = ReadOptional(ref r),
+                DeviceId = ReadOptional(ref r),
+                Ip = ReadOptional(ref r),
+                Country = ReadOptional(ref r),
+                UserAgent = ReadOptional(ref r),
+                CampaignId = ReadOptional(ref r),
+            });
+        }
 
-            return r.BaseStream.Position == bytes.Length
-                ? events
-                : throw new InvalidDataException($"{bytes.Length - r.BaseStream.Position} bytes follow the log batch");
-        }
-        catch (Exception e) when (e is EndOfStreamException or FormatException)
-        {
-            throw new InvalidDataException($"the log batch is truncated or corrupt: {e.Message}", e);
-        }
+        r.EnsureEnd("log batch");
+        return events;
     }
 
-    private static int ReadCount(BinaryReader r, int max)
-    {
-        var count = r.ReadInt32();
-        return count >= 0 && count <= max ? count : throw new InvalidDataException($"a count of {count} is outside 0..{max}");
-    }
+    private static string? ReadOptional(ref SnapshotReader r) => r.ReadBoolean() ? r.ReadString(MaxStringBytes) : null;
 
     private static void WriteOptional(BinaryWriter w, string? value)
     {
@@ -303,5 +326,4 @@ internal static class UserStateCodec
         }
     }
 
-    private static string? ReadOptional(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
 }

@@ -103,6 +103,14 @@ public class ClickEventParserTests
         Assert.Equal(EventError.MalformedJson, ErrorOf([.. "{\"event_id\":\""u8, 0xC3, 0x28, .. "\"}"u8]));
 
     [Fact]
+    public void TryParse_InvalidUtf8InSkippedFieldOrName_IsMalformedJson()
+    {
+        // Regression: the reader decodes only the strings the parser reads, so these used to pass as valid.
+        Assert.Equal(EventError.MalformedJson, ErrorOf([.. "{\"event_id\":\"e\",\"user_id\":\"u\",\"ts\":1700000000000,\"type\":\"view\",\"labels\":\""u8, 0xFF, .. "\"}"u8]));
+        Assert.Equal(EventError.MalformedJson, ErrorOf([.. "{\"event_id\":\"e\",\"user_id\":\"u\",\"ts\":1700000000000,\"type\":\"view\",\""u8, 0xC3, 0x28, .. "\":1}"u8]));
+    }
+
+    [Fact]
     public void TryParse_OversizedPayload_IsPayloadTooLarge() =>
         Assert.Equal(EventError.PayloadTooLarge, ErrorOf(new byte[ClickEventParser.MaxPayloadBytes + 1]));
 

@@ -54,6 +54,57 @@ public class UserWindowStateSnapshotTests
         Assert.Throws<ArgumentException>(() => UserWindowState.FromSnapshot(snapshot));
     }
 
+    [Theory]
+    [InlineData(0, -1)]
+    [InlineData(0, 2 + EventTypes.Count)]
+    [InlineData(3, 1000)]
+    public void FromSnapshot_TokenIdOutsideItsField_Throws(int field, int id)
+    {
+        // Token ids index the model's embedding table: a snapshot from outside must not carry one out of range.
+        var snapshot = OneEventSnapshot();
+        snapshot.RingTokens[field] = id;
+
+        Assert.Throws<ArgumentException>(() => UserWindowState.FromSnapshot(snapshot));
+    }
+
+    [Fact]
+    public void FromSnapshot_NaNStatistic_Throws()
+    {
+        // NaN never comes from events, and SignedLog normalisation throws on it.
+        var snapshot = OneEventSnapshot();
+        snapshot.Buckets[0].Values.First()[(int)WindowStat.CartValue] = double.NaN;
+
+        Assert.Throws<ArgumentException>(() => UserWindowState.FromSnapshot(snapshot));
+    }
+
+    [Fact]
+    public void FromSnapshot_NegativeCounter_Throws()
+    {
+        var snapshot = OneEventSnapshot();
+        snapshot.SessionEvents = -1;
+
+        Assert.Throws<ArgumentException>(() => UserWindowState.FromSnapshot(snapshot));
+    }
+
+    [Fact]
+    public void FromSnapshot_EveryRealState_Accepted()
+    {
+        var state = new UserWindowState();
+        foreach (var evt in RandomEvents(seed: 9, count: 800))
+        {
+            state.Apply(evt);
+            UserWindowState.FromSnapshot(state.ToSnapshot());
+        }
+    }
+
+    private static UserWindowStateSnapshot OneEventSnapshot()
+    {
+        var state = new UserWindowState();
+        state.Apply(RandomEvents(seed: 1, count: 1)[0] with { Type = EventType.Cart, Price = 10 });
+        UserWindowState.FromSnapshot(state.ToSnapshot());
+        return state.ToSnapshot();
+    }
+
     [Fact]
     public void WindowValue_SumsOfPrices_DoNotDependOnBucketHistory()
     {

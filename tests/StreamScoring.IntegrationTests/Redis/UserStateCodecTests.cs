@@ -31,7 +31,7 @@ public sealed class UserStateCodecTests
         var bytes = UserStateCodec.WriteSnapshot(state, ids);
         bytes[0] = format;
 
-        var error = Assert.Throws<InvalidDataException>(() => UserStateCodec.ReadSnapshot(bytes));
+        var error = Assert.Throws<CorruptSnapshotException>(() => UserStateCodec.ReadSnapshot(bytes));
         Assert.Contains($"format {format}", error.Message, StringComparison.Ordinal);
     }
 

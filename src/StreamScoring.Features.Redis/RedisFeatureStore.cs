@@ -30,10 +30,19 @@ namespace StreamScoring.Features.Redis;
 /// </para>
 /// <para>
 /// Writes are compare-and-set (write.lua): a write lands only if the hash still holds the version the
-/// worker's copy was built on. Kafka gives each user to one consumer at a time, so a conflict means the user
-/// moved between workers (a rebalance, a zombie consumer): the loser drops its copy, rebuilds the user from
-/// Redis and applies its events again, and event-id dedupe makes that safe. All users of a micro-batch go out
-/// in one pipeline (one round trip); users not in memory are read first with one pipelined HGETALL each.
+/// worker's copy was built on. Kafka gives each user to one consumer at a time, so a hash holding another
+/// version means the user moved between workers (a rebalance, a zombie consumer): the loser drops its copy,
+/// rebuilds the user from Redis and applies its events again, and event-id dedupe makes that safe. All users of
+/// a micro-batch go out in one pipeline (one round trip); users not in memory are read first with one
+/// pipelined HGETALL each.
+/// </para>
+/// <para>
+/// A hash that is gone while this worker holds a copy is not a move (a worker that takes a user over always
+/// writes its hash): Redis lost its data (a restart without persistence, a failover to a replica that lacked
+/// it, FLUSHALL). The copy is then the best state there is, so it is written back as a full snapshot
+/// (create-if-absent, the same script) instead of being thrown away; <see cref="StateRestoredToRedis"/> counts
+/// those users, and each episode logs one warning. Only users that get events are restored (lazily, in the
+/// write their events need anyway); a user that gets none before it leaves memory is lost with Redis's copy.
 /// </para>
 /// <para>
 /// Failures throw <see cref="RedisException"/>; the users whose write was not acknowledged are dropped from
@@ -45,6 +54,8 @@ public sealed class RedisFeatureStore : IFeatureStore
     private const int MaxAttempts = 8;
     private const long MaxLogBytes = 64 * 1024;
     private const string SnapshotField = "s";
+    private const int WriteDone = 1;
+    private const int WriteLost = -1;
 
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisKeyLayout _keys;
@@ -59,7 +70,9 @@ public sealed class RedisFeatureStore : IFeatureStore
     private long _lastSweep;
     private long _conflicts;
     private long _usersLoaded;
+    private long _stateRestored;
     private int _scriptLoaded;
+    private readonly LostStateReporter _lostState;
 
     /// <summary>Creates the store on <paramref name="redis"/> with <paramref name="options"/>.</summary>
     public RedisFeatureStore(
@@ -76,6 +89,7 @@ public sealed class RedisFeatureStore : IFeatureStore
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _lastSweep = _time.GetTimestamp();
+        _lostState = new LostStateReporter(_logger, _time);
     }
 
     /// <summary>User states held in this worker's memory.</summary>
@@ -86,6 +100,12 @@ public sealed class RedisFeatureStore : IFeatureStore
 
     /// <summary>Users rebuilt from Redis (not in memory when needed).</summary>
     public long UsersLoaded => Interlocked.Read(ref _usersLoaded);
+
+    /// <summary>
+    /// Users whose hash Redis had lost (restart without persistence, failover, FLUSHALL) while this worker held
+    /// their state, and which were written back from memory (metric <c>feature_store_state_restored</c>).
+    /// </summary>
+    public long StateRestoredToRedis => Interlocked.Read(ref _stateRestored);
 
     /// <inheritdoc />
     /// <exception cref="RedisException">Redis failed or could not be reached; some users may be applied, and
@@ -151,6 +171,7 @@ public sealed class RedisFeatureStore : IFeatureStore
             pending = retry;
         }
 
+        _lostState.EndEpisodeIfQuiet();
         var count = 0;
         for (var i = 0; i < events.Count; i++)
         {
@@ -240,15 +261,92 @@ public sealed class RedisFeatureStore : IFeatureStore
         }
     }
 
-    // Sends every write in one pipeline (EVALSHA) and returns the users whose write met another version. A
-    // NOSCRIPT reply (first use, restart, failover, SCRIPT FLUSH) loads the script and sends those writes
-    // once more. On failure, every user whose write is not known to have landed is dropped from memory.
+    // Sends every write in one pipeline and returns the users whose write met another version (moved between
+    // workers: rebuilt and tried again by the caller). Users whose hash Redis had lost are written back from
+    // memory as snapshots in a second pipeline; one that meets a hash again (another worker recreated it in
+    // between) is treated as moved.
     private async Task<List<string>> WriteAllAsync(List<PendingWrite> writes, CancellationToken cancellationToken)
     {
         List<string> conflicts = [];
+        var results = await SendAsync(writes, cancellationToken);
+        List<PendingWrite>? lost = null;
+        for (var i = 0; i < writes.Count; i++)
+        {
+            if (results[i] == WriteLost)
+            {
+                (lost ??= []).Add(writes[i]);
+            }
+            else if (results[i] != WriteDone)
+            {
+                Invalidate(writes[i].User, writes[i].Entry);
+                conflicts.Add(writes[i].User);
+            }
+        }
+
+        if (lost is not null)
+        {
+            var restores = new List<PendingWrite>(lost.Count);
+            foreach (var write in lost)
+            {
+                restores.Add(PrepareRestore(write));
+            }
+
+            results = await SendAsync(restores, cancellationToken);
+            var restored = 0;
+            for (var i = 0; i < restores.Count; i++)
+            {
+                if (results[i] == WriteDone)
+                {
+                    restored++;
+                }
+                else
+                {
+                    Invalidate(restores[i].User, restores[i].Entry);
+                    conflicts.Add(restores[i].User);
+                }
+            }
+
+            Interlocked.Add(ref _stateRestored, restored);
+            _lostState.Restored(restored);
+        }
+
+        if (conflicts.Count > 0)
+        {
+            Interlocked.Add(ref _conflicts, conflicts.Count);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                RedisFeatureStoreLog.Conflicts(_logger, conflicts.Count);
+            }
+        }
+
+        return conflicts;
+    }
+
+    // The whole copy as a snapshot, created only if the hash is still absent (expected version ''): the copy
+    // already holds this batch's events, so the snapshot makes them durable as the refused write would have.
+    private PendingWrite PrepareRestore(PendingWrite refused)
+    {
+        var entry = refused.Entry;
+        lock (entry.Lock)
+        {
+            var payload = UserStateCodec.WriteSnapshot(entry.State, entry.Ids);
+            entry.NeedsSnapshot = false;
+            entry.LogBatches = 0;
+            entry.LogBytes = 0;
+            entry.Version = string.Create(CultureInfo.InvariantCulture, $"{_writerId}:{Interlocked.Increment(ref _nextVersion)}");
+            return refused with { Args = [RedisValue.EmptyString, entry.Version, _ttlMs, SnapshotField, payload] };
+        }
+    }
+
+    // Sends every write in one pipeline (EVALSHA) and returns write.lua's answers. A NOSCRIPT reply (first use,
+    // restart, failover, SCRIPT FLUSH) loads the script and sends those writes once more. On failure, every
+    // user whose write is not known to have landed is dropped from memory.
+    private async Task<int[]> SendAsync(List<PendingWrite> writes, CancellationToken cancellationToken)
+    {
+        var results = new int[writes.Count];
         if (writes.Count == 0)
         {
-            return conflicts;
+            return results;
         }
 
         var database = _redis.GetDatabase();
@@ -296,7 +394,7 @@ public sealed class RedisFeatureStore : IFeatureStore
         {
             for (var i = 0; i < tasks.Length; i++)
             {
-                if (tasks[i] is not { IsCompletedSuccessfully: true } || (int)tasks[i].Result != 1)
+                if (tasks[i] is not { IsCompletedSuccessfully: true } || (int)tasks[i].Result != WriteDone)
                 {
                     Invalidate(writes[i].User, writes[i].Entry);
                 }
@@ -304,7 +402,7 @@ public sealed class RedisFeatureStore : IFeatureStore
 
             if (ex is RedisException)
             {
-                RedisFeatureStoreLog.BatchFailed(_logger, ex, "write", writes.Count);
+                RedisFeatureStoreLog.BatchFailed(_logger, "write", writes.Count, ex.GetType().Name, RedisErrors.Reason(ex));
             }
 
             ObserveAll(tasks);
@@ -313,20 +411,10 @@ public sealed class RedisFeatureStore : IFeatureStore
 
         for (var i = 0; i < tasks.Length; i++)
         {
-            if ((int)tasks[i].Result != 1)
-            {
-                Invalidate(writes[i].User, writes[i].Entry);
-                conflicts.Add(writes[i].User);
-            }
+            results[i] = (int)tasks[i].Result;
         }
 
-        if (conflicts.Count > 0)
-        {
-            Interlocked.Add(ref _conflicts, conflicts.Count);
-            RedisFeatureStoreLog.Conflicts(_logger, conflicts.Count);
-        }
-
-        return conflicts;
+        return results;
     }
 
     // The in-memory copies of users, rebuilt from Redis (one pipelined HGETALL each) when missing.
@@ -358,7 +446,7 @@ public sealed class RedisFeatureStore : IFeatureStore
             }
             catch (RedisException ex)
             {
-                RedisFeatureStoreLog.BatchFailed(_logger, ex, "read", misses.Count);
+                RedisFeatureStoreLog.BatchFailed(_logger, "read", misses.Count, ex.GetType().Name, RedisErrors.Reason(ex));
                 ObserveAll(tasks);
                 throw;
             }

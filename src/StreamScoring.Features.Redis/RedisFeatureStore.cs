@@ -45,8 +45,11 @@ namespace StreamScoring.Features.Redis;
 /// write their events need anyway); a user that gets none before it leaves memory is lost with Redis's copy.
 /// </para>
 /// <para>
-/// Failures throw <see cref="RedisException"/>; the users whose write was not acknowledged are dropped from
-/// memory, so applying the batch again rebuilds them from Redis and never counts an event twice.
+/// Failures throw <see cref="RedisException"/> or <see cref="RedisTimeoutException"/> (a
+/// <see cref="TimeoutException"/>, not a RedisException); the users whose write was not acknowledged are dropped
+/// from memory, so applying the batch again rebuilds them from Redis and never counts an event twice or loses
+/// one. Logs and, with <see cref="RedisConnectionFactory"/>'s connection, exception messages carry no key names
+/// (keys carry user ids).
 /// </para>
 /// </remarks>
 public sealed class RedisFeatureStore : IFeatureStore
@@ -66,13 +69,13 @@ public sealed class RedisFeatureStore : IFeatureStore
     private readonly Lock _sweepLock = new();
     private readonly string _writerId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
     private readonly RedisValue _ttlMs = (long)FeatureSpec.Horizon.TotalMilliseconds;
+    private readonly LostStateReporter _lostState;
     private long _nextVersion;
     private long _lastSweep;
     private long _conflicts;
     private long _usersLoaded;
     private long _stateRestored;
     private int _scriptLoaded;
-    private readonly LostStateReporter _lostState;
 
     /// <summary>Creates the store on <paramref name="redis"/> with <paramref name="options"/>.</summary>
     public RedisFeatureStore(
@@ -110,12 +113,14 @@ public sealed class RedisFeatureStore : IFeatureStore
     /// <inheritdoc />
     /// <exception cref="RedisException">Redis failed or could not be reached; some users may be applied, and
     /// applying the batch again is safe.</exception>
+    /// <exception cref="RedisTimeoutException">Redis did not answer in time; as for RedisException.</exception>
     public ValueTask<int> ApplyAsync(IReadOnlyList<ClickEvent> events, bool[] applied, CancellationToken cancellationToken = default) =>
         ApplyAsync(events, applied, new bool[events?.Count ?? 0], cancellationToken);
 
     /// <inheritdoc />
     /// <exception cref="RedisException">Redis failed or could not be reached; some users may be applied, and
     /// applying the batch again is safe.</exception>
+    /// <exception cref="RedisTimeoutException">Redis did not answer in time; as for RedisException.</exception>
     public async ValueTask<int> ApplyAsync(IReadOnlyList<ClickEvent> events, bool[] applied, bool[] newDevice, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -188,6 +193,7 @@ public sealed class RedisFeatureStore : IFeatureStore
 
     /// <inheritdoc />
     /// <exception cref="RedisException">Redis failed or could not be reached.</exception>
+    /// <exception cref="RedisTimeoutException">Redis did not answer in time.</exception>
     public async ValueTask ReadAsync(IReadOnlyList<string> userIds, FeatureBatch batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userIds);
@@ -390,8 +396,11 @@ public sealed class RedisFeatureStore : IFeatureStore
                 await Task.WhenAll(tasks).WaitAsync(cancellationToken);
             }
         }
-        catch (Exception ex) when (ex is RedisException or OperationCanceledException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
         {
+            // TimeoutException: RedisTimeoutException is not a RedisException. A write that timed out may or may
+            // not land later, and its events are already in the copy: the copy must go, or the retried batch
+            // would find its events applied (dedupe) and never write them.
             for (var i = 0; i < tasks.Length; i++)
             {
                 if (tasks[i] is not { IsCompletedSuccessfully: true } || (int)tasks[i].Result != WriteDone)
@@ -400,7 +409,7 @@ public sealed class RedisFeatureStore : IFeatureStore
                 }
             }
 
-            if (ex is RedisException)
+            if (ex is not OperationCanceledException)
             {
                 RedisFeatureStoreLog.BatchFailed(_logger, "write", writes.Count, ex.GetType().Name, RedisErrors.Reason(ex));
             }
@@ -444,7 +453,7 @@ public sealed class RedisFeatureStore : IFeatureStore
             {
                 await Task.WhenAll(tasks).WaitAsync(cancellationToken);
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 RedisFeatureStoreLog.BatchFailed(_logger, "read", misses.Count, ex.GetType().Name, RedisErrors.Reason(ex));
                 ObserveAll(tasks);

@@ -47,29 +47,33 @@ public sealed class RedisHealthProbe
         }
     }
 
+    // Fixed words only. The latest connection attempt explains a failed command best (the command itself only
+    // says "no connection"); a timeout with no failed attempt means a server that accepts but does not answer.
     private string Describe(Exception exception)
     {
-        if (IsAuthenticationFailure(exception))
+        // StackExchange.Redis reports a rejected server certificate as an AuthenticationFailure too: the stage
+        // tells it from a refused password (Handshake).
+        var last = _status?.LastAttempt;
+        if (last is { Failed: true, Stage: ConnectionAttemptStage.Tls })
+        {
+            return "redis: TLS handshake failed";
+        }
+
+        if (IsAuthenticationFailure(exception) || last is { Failed: true, FailureType: ConnectionFailureType.AuthenticationFailure })
         {
             return "redis: authentication failed";
         }
 
-        if (_status?.LastAttempt is { Failed: true } last)
+        if (last is { Failed: true })
         {
-            if (last.FailureType == ConnectionFailureType.AuthenticationFailure)
-            {
-                return "redis: authentication failed";
-            }
-
-            if (last.Stage == ConnectionAttemptStage.Tls)
-            {
-                return "redis: TLS handshake failed";
-            }
+            return "redis: unreachable";
         }
 
         return exception switch
         {
-            TimeoutException or RedisTimeoutException => $"redis: no answer within {Timeout.TotalSeconds:0.###} s",
+            TimeoutException => $"redis: no answer within {Timeout.TotalSeconds:0.###} s",
+            RedisServerException { Message: var message } when message.StartsWith("NOPERM", StringComparison.Ordinal) => "redis: permission denied (ACL)",
+            RedisServerException { Message: var message } when message.StartsWith("NOAUTH", StringComparison.Ordinal) || message.StartsWith("WRONGPASS", StringComparison.Ordinal) => "redis: authentication failed",
             RedisServerException => "redis: server error",
             OperationCanceledException => "redis: check cancelled",
             _ => "redis: unreachable",

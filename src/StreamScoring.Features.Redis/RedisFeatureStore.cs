@@ -41,8 +41,10 @@ namespace StreamScoring.Features.Redis;
 /// writes its hash): Redis lost its data (a restart without persistence, a failover to a replica that lacked
 /// it, FLUSHALL). The copy is then the best state there is, so it is written back as a full snapshot
 /// (create-if-absent, the same script) instead of being thrown away; <see cref="StateRestoredToRedis"/> counts
-/// those users, and each episode logs one warning. Only users that get events are restored (lazily, in the
-/// write their events need anyway); a user that gets none before it leaves memory is lost with Redis's copy.
+/// those users, and each episode logs one warning. The users of the batch that found the loss are restored in
+/// that batch's writes; the first detection of an episode also starts one background sweep over every other
+/// user in memory (EXISTS, then create-if-absent snapshots, 512 users a round trip), so users without new
+/// events are back in Redis before they leave memory or move to another worker.
 /// </para>
 /// <para>
 /// Failures throw <see cref="RedisException"/> or <see cref="RedisTimeoutException"/> (a
@@ -76,6 +78,7 @@ public sealed class RedisFeatureStore : IFeatureStore
     private long _usersLoaded;
     private long _stateRestored;
     private int _scriptLoaded;
+    private int _sweeping;
 
     /// <summary>Creates the store on <paramref name="redis"/> with <paramref name="options"/>.</summary>
     public RedisFeatureStore(
@@ -263,6 +266,7 @@ public sealed class RedisFeatureStore : IFeatureStore
 
             var expected = entry.Version;
             entry.Version = string.Create(CultureInfo.InvariantCulture, $"{_writerId}:{Interlocked.Increment(ref _nextVersion)}");
+            entry.WritesInFlight++; // until WriteAllAsync has its answer
             return new PendingWrite(user, entry, _keys.State(user), [expected, entry.Version, _ttlMs, field, payload]);
         }
     }
@@ -272,6 +276,24 @@ public sealed class RedisFeatureStore : IFeatureStore
     // memory as snapshots in a second pipeline; one that meets a hash again (another worker recreated it in
     // between) is treated as moved.
     private async Task<List<string>> WriteAllAsync(List<PendingWrite> writes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WriteAndRestoreAsync(writes, cancellationToken);
+        }
+        finally
+        {
+            foreach (var write in writes)
+            {
+                lock (write.Entry.Lock)
+                {
+                    write.Entry.WritesInFlight--;
+                }
+            }
+        }
+    }
+
+    private async Task<List<string>> WriteAndRestoreAsync(List<PendingWrite> writes, CancellationToken cancellationToken)
     {
         List<string> conflicts = [];
         var results = await SendAsync(writes, cancellationToken);
@@ -313,7 +335,10 @@ public sealed class RedisFeatureStore : IFeatureStore
             }
 
             Interlocked.Add(ref _stateRestored, restored);
-            _lostState.Restored(restored);
+            if (_lostState.Restored(restored))
+            {
+                StartRestoreSweep();
+            }
         }
 
         if (conflicts.Count > 0)
@@ -341,6 +366,130 @@ public sealed class RedisFeatureStore : IFeatureStore
             entry.LogBytes = 0;
             entry.Version = string.Create(CultureInfo.InvariantCulture, $"{_writerId}:{Interlocked.Increment(ref _nextVersion)}");
             return refused with { Args = [RedisValue.EmptyString, entry.Version, _ttlMs, SnapshotField, payload] };
+        }
+    }
+
+    // One sweep at a time, in the background: a Redis that lost one user's hash has usually lost them all.
+    private void StartRestoreSweep()
+    {
+        if (Interlocked.CompareExchange(ref _sweeping, 1, 0) != 0)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await RestoreLostUsersAsync();
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                // The users it did not reach are restored by their next write, as before the sweep.
+                RedisFeatureStoreLog.BatchFailed(_logger, "restore sweep", _cache.Count, ex.GetType().Name, RedisErrors.Reason(ex));
+            }
+            finally
+            {
+                Volatile.Write(ref _sweeping, 0);
+            }
+        });
+    }
+
+    // Writes every user in memory whose hash is gone back to Redis (create-if-absent). The copy takes the new
+    // version only if no write changed it meanwhile; one that did meets the restored hash, conflicts, and is
+    // rebuilt from it and applied again, as for any conflict.
+    private async Task RestoreLostUsersAsync()
+    {
+        const int Chunk = 512;
+        var database = _redis.GetDatabase();
+        var script = RedisScripts.Write;
+        var users = _cache.ToArray();
+        for (var start = 0; start < users.Length; start += Chunk)
+        {
+            var chunk = users.AsSpan(start, Math.Min(Chunk, users.Length - start)).ToArray();
+            var batch = database.CreateBatch();
+            var exists = new Task<bool>[chunk.Length];
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                exists[i] = batch.KeyExistsAsync(_keys.State(chunk[i].Key));
+            }
+
+            batch.Execute();
+            await WhenAllObservedAsync(exists);
+
+            var restores = new List<(CachedUser Entry, string Expected, string Version, Task<RedisResult> Write)>();
+            batch = database.CreateBatch();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var entry = chunk[i].Value;
+                if (exists[i].Result)
+                {
+                    continue;
+                }
+
+                byte[] payload;
+                string expected;
+                lock (entry.Lock)
+                {
+                    // Dropped, never written, or with a write in flight (its state may hold events Redis has not
+                    // acknowledged; that write restores the user itself): not the sweep's to restore.
+                    if (entry.Stale || entry.Version.Length == 0 || entry.WritesInFlight > 0)
+                    {
+                        continue;
+                    }
+
+                    expected = entry.Version;
+                    payload = UserStateCodec.WriteSnapshot(entry.State, entry.Ids);
+                }
+
+                var version = string.Create(CultureInfo.InvariantCulture, $"{_writerId}:{Interlocked.Increment(ref _nextVersion)}");
+                restores.Add((entry, expected, version,
+                    batch.ScriptEvaluateAsync(script.Sha1, [_keys.State(chunk[i].Key)], [RedisValue.EmptyString, version, _ttlMs, SnapshotField, payload])));
+            }
+
+            if (restores.Count == 0)
+            {
+                continue;
+            }
+
+            batch.Execute();
+            await WhenAllObservedAsync([.. restores.Select(static r => r.Write)]);
+            var restored = 0;
+            foreach (var (entry, expected, version, write) in restores)
+            {
+                if ((int)write.Result != WriteDone)
+                {
+                    continue; // a write of this worker or another recreated the hash first
+                }
+
+                restored++;
+                lock (entry.Lock)
+                {
+                    if (!entry.Stale && entry.Version == expected)
+                    {
+                        entry.Version = version;
+                        entry.NeedsSnapshot = false;
+                        entry.LogBatches = 0;
+                        entry.LogBytes = 0;
+                    }
+                }
+            }
+
+            Interlocked.Add(ref _stateRestored, restored);
+            _lostState.Restored(restored);
+        }
+    }
+
+    private static async Task WhenAllObservedAsync(Task[] tasks)
+    {
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch
+        {
+            ObserveAll(tasks);
+            throw;
         }
     }
 

@@ -18,23 +18,29 @@ internal sealed class LostStateReporter(ILogger logger, TimeProvider time)
     private long _episodeUsers;
     private long _lastDetection;
 
-    /// <summary>Records that <paramref name="users"/> users' state was missing in Redis and restored from memory.</summary>
-    public void Restored(int users)
+    /// <summary>
+    /// Records that <paramref name="users"/> users' state was missing in Redis and restored from memory; true
+    /// when this starts an episode.
+    /// </summary>
+    public bool Restored(int users)
     {
         if (users <= 0)
         {
-            return;
+            return false;
         }
 
         lock (_lock)
         {
             _lastDetection = time.GetTimestamp();
             _episodeUsers += users;
-            if (!_inEpisode)
+            if (_inEpisode)
             {
-                _inEpisode = true;
-                RedisFeatureStoreLog.StateLost(logger, users);
+                return false;
             }
+
+            _inEpisode = true;
+            RedisFeatureStoreLog.StateLost(logger, users);
+            return true;
         }
     }
 

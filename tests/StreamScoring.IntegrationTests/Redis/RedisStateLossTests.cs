@@ -47,14 +47,14 @@ public sealed class RedisStateLossTests(ITestOutputHelper output)
         await WaitUntilAnswersAsync(connection);
         Assert.Empty(await connection.GetServer(connection.GetEndPoints()[0]).KeysAsync(pattern: _prefix + "*").ToListAsync());
 
-        await ApplyRoundAsync(memory, store, users, round: 4);
+        // New events for half the users: those are restored by their own writes, the others by the sweep that
+        // the first detection starts.
+        await ApplyRoundAsync(memory, store, users[..(Users / 2)], round: 4);
 
-        Assert.Equal(Users, store.StateRestoredToRedis);
-        Assert.Equal(0, store.Conflicts);
+        await WaitUntilRestoredAsync(store, Users);
         await AssertEveryUserMatchesAsync(memory, store, "in the worker");
         await AssertEveryUserMatchesAsync(memory, CreateSut(connection), "rebuilt from the restarted Redis");
         Assert.Single(log.Lines, line => line.Contains(" Warning ", StringComparison.Ordinal) && line.Contains("feature state this worker holds", StringComparison.Ordinal));
-        Assert.DoesNotContain(log.Lines, line => line.Contains("moved between workers", StringComparison.Ordinal));
 
         // The episode ends, once quiet, with one summary of every user restored in it.
         _time.Advance(LostStateReporter.QuietPeriod);
@@ -77,7 +77,7 @@ public sealed class RedisStateLossTests(ITestOutputHelper output)
         await connection.GetServer(connection.GetEndPoints()[0]).FlushAllDatabasesAsync();
         await ApplyRoundAsync(memory, store, users, round: 2);
 
-        Assert.Equal(Users, store.StateRestoredToRedis);
+        await WaitUntilRestoredAsync(store, Users);
         await AssertEveryUserMatchesAsync(memory, CreateSut(connection), "rebuilt from Redis after FLUSHALL");
     }
 
@@ -109,6 +109,18 @@ public sealed class RedisStateLossTests(ITestOutputHelper output)
         UserFeatures.AssertIdentical(expected, await UserFeatures.ReadAsync(CreateSut(connection), "moving-user"), "rebuilt from Redis");
         Assert.DoesNotContain(log.Lines, line => line.Contains("lost", StringComparison.Ordinal));
         Assert.DoesNotContain(log.Lines, line => line.Contains(" Information ", StringComparison.Ordinal) || line.Contains(" Warning ", StringComparison.Ordinal));
+    }
+
+    // Restores finish in the background (the sweep); each user is counted once, by whichever write created it.
+    private static async Task WaitUntilRestoredAsync(RedisFeatureStore store, int users)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (store.StateRestoredToRedis < users && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(users, store.StateRestoredToRedis);
     }
 
     private static async Task<ConnectionMultiplexer> ConnectAsync(int port, bool allowAdmin = false)

@@ -30,14 +30,28 @@ namespace StreamScoring.Features.Redis;
 /// </para>
 /// <para>
 /// Writes are compare-and-set (write.lua): a write lands only if the hash still holds the version the
-/// worker's copy was built on. Kafka gives each user to one consumer at a time, so a conflict means the user
-/// moved between workers (a rebalance, a zombie consumer): the loser drops its copy, rebuilds the user from
-/// Redis and applies its events again, and event-id dedupe makes that safe. All users of a micro-batch go out
-/// in one pipeline (one round trip); users not in memory are read first with one pipelined HGETALL each.
+/// worker's copy was built on. Kafka gives each user to one consumer at a time, so a hash holding another
+/// version means the user moved between workers (a rebalance, a zombie consumer): the loser drops its copy,
+/// rebuilds the user from Redis and applies its events again, and event-id dedupe makes that safe. All users of
+/// a micro-batch go out in one pipeline (one round trip); users not in memory are read first with one
+/// pipelined HGETALL each.
 /// </para>
 /// <para>
-/// Failures throw <see cref="RedisException"/>; the users whose write was not acknowledged are dropped from
-/// memory, so applying the batch again rebuilds them from Redis and never counts an event twice.
+/// A hash that is gone while this worker holds a copy is not a move (a worker that takes a user over always
+/// writes its hash): Redis lost its data (a restart without persistence, a failover to a replica that lacked
+/// it, FLUSHALL). The copy is then the best state there is, so it is written back as a full snapshot
+/// (create-if-absent, the same script) instead of being thrown away; <see cref="StateRestoredToRedis"/> counts
+/// those users, and each episode logs one warning. The users of the batch that found the loss are restored in
+/// that batch's writes; the first detection of an episode also starts one background sweep over every other
+/// user in memory (EXISTS, then create-if-absent snapshots, 512 users a round trip), so users without new
+/// events are back in Redis before they leave memory or move to another worker.
+/// </para>
+/// <para>
+/// Failures throw <see cref="RedisException"/> or <see cref="RedisTimeoutException"/> (a
+/// <see cref="TimeoutException"/>, not a RedisException); the users whose write was not acknowledged are dropped
+/// from memory, so applying the batch again rebuilds them from Redis and never counts an event twice or loses
+/// one. Logs and, with <see cref="RedisConnectionFactory"/>'s connection, exception messages carry no key names
+/// (keys carry user ids).
 /// </para>
 /// </remarks>
 public sealed class RedisFeatureStore : IFeatureStore
@@ -45,6 +59,8 @@ public sealed class RedisFeatureStore : IFeatureStore
     private const int MaxAttempts = 8;
     private const long MaxLogBytes = 64 * 1024;
     private const string SnapshotField = "s";
+    private const int WriteDone = 1;
+    private const int WriteLost = -1;
 
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisKeyLayout _keys;
@@ -55,12 +71,15 @@ public sealed class RedisFeatureStore : IFeatureStore
     private readonly Lock _sweepLock = new();
     private readonly string _writerId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
     private readonly RedisValue _ttlMs = (long)FeatureSpec.Horizon.TotalMilliseconds;
+    private readonly LostStateReporter _lostState;
     private long _nextVersion;
     private long _lastSweep;
     private long _conflicts;
     private long _usersLoaded;
     private long _snapshotDecodeFailures;
+    private long _stateRestored;
     private int _scriptLoaded;
+    private int _sweeping;
 
     /// <summary>Creates the store on <paramref name="redis"/> with <paramref name="options"/>.</summary>
     public RedisFeatureStore(
@@ -77,6 +96,7 @@ public sealed class RedisFeatureStore : IFeatureStore
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _lastSweep = _time.GetTimestamp();
+        _lostState = new LostStateReporter(_logger, _time);
     }
 
     /// <summary>User states held in this worker's memory.</summary>
@@ -94,15 +114,23 @@ public sealed class RedisFeatureStore : IFeatureStore
     /// </summary>
     public long SnapshotDecodeFailures => Interlocked.Read(ref _snapshotDecodeFailures);
 
+    /// <summary>
+    /// Users whose hash Redis had lost (restart without persistence, failover, FLUSHALL) while this worker held
+    /// their state, and which were written back from memory (metric <c>feature_store_state_restored</c>).
+    /// </summary>
+    public long StateRestoredToRedis => Interlocked.Read(ref _stateRestored);
+
     /// <inheritdoc />
     /// <exception cref="RedisException">Redis failed or could not be reached; some users may be applied, and
     /// applying the batch again is safe.</exception>
+    /// <exception cref="RedisTimeoutException">Redis did not answer in time; as for RedisException.</exception>
     public ValueTask<int> ApplyAsync(IReadOnlyList<ClickEvent> events, bool[] applied, CancellationToken cancellationToken = default) =>
         ApplyAsync(events, applied, new bool[events?.Count ?? 0], cancellationToken);
 
     /// <inheritdoc />
     /// <exception cref="RedisException">Redis failed or could not be reached; some users may be applied, and
     /// applying the batch again is safe.</exception>
+    /// <exception cref="RedisTimeoutException">Redis did not answer in time; as for RedisException.</exception>
     public async ValueTask<int> ApplyAsync(IReadOnlyList<ClickEvent> events, bool[] applied, bool[] newDevice, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -158,6 +186,7 @@ public sealed class RedisFeatureStore : IFeatureStore
             pending = retry;
         }
 
+        _lostState.EndEpisodeIfQuiet();
         var count = 0;
         for (var i = 0; i < events.Count; i++)
         {
@@ -174,6 +203,7 @@ public sealed class RedisFeatureStore : IFeatureStore
 
     /// <inheritdoc />
     /// <exception cref="RedisException">Redis failed or could not be reached.</exception>
+    /// <exception cref="RedisTimeoutException">Redis did not answer in time.</exception>
     public async ValueTask ReadAsync(IReadOnlyList<string> userIds, FeatureBatch batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userIds);
@@ -243,19 +273,242 @@ public sealed class RedisFeatureStore : IFeatureStore
 
             var expected = entry.Version;
             entry.Version = string.Create(CultureInfo.InvariantCulture, $"{_writerId}:{Interlocked.Increment(ref _nextVersion)}");
+            entry.WritesInFlight++; // until WriteAllAsync has its answer
             return new PendingWrite(user, entry, _keys.State(user), [expected, entry.Version, _ttlMs, field, payload]);
         }
     }
 
-    // Sends every write in one pipeline (EVALSHA) and returns the users whose write met another version. A
-    // NOSCRIPT reply (first use, restart, failover, SCRIPT FLUSH) loads the script and sends those writes
-    // once more. On failure, every user whose write is not known to have landed is dropped from memory.
+    // Sends every write in one pipeline and returns the users whose write met another version (moved between
+    // workers: rebuilt and tried again by the caller). Users whose hash Redis had lost are written back from
+    // memory as snapshots in a second pipeline; one that meets a hash again (another worker recreated it in
+    // between) is treated as moved.
     private async Task<List<string>> WriteAllAsync(List<PendingWrite> writes, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await WriteAndRestoreAsync(writes, cancellationToken);
+        }
+        finally
+        {
+            foreach (var write in writes)
+            {
+                lock (write.Entry.Lock)
+                {
+                    write.Entry.WritesInFlight--;
+                }
+            }
+        }
+    }
+
+    private async Task<List<string>> WriteAndRestoreAsync(List<PendingWrite> writes, CancellationToken cancellationToken)
+    {
         List<string> conflicts = [];
+        var results = await SendAsync(writes, cancellationToken);
+        List<PendingWrite>? lost = null;
+        for (var i = 0; i < writes.Count; i++)
+        {
+            if (results[i] == WriteLost)
+            {
+                (lost ??= []).Add(writes[i]);
+            }
+            else if (results[i] != WriteDone)
+            {
+                Invalidate(writes[i].User, writes[i].Entry);
+                conflicts.Add(writes[i].User);
+            }
+        }
+
+        if (lost is not null)
+        {
+            var restores = new List<PendingWrite>(lost.Count);
+            foreach (var write in lost)
+            {
+                restores.Add(PrepareRestore(write));
+            }
+
+            results = await SendAsync(restores, cancellationToken);
+            var restored = 0;
+            for (var i = 0; i < restores.Count; i++)
+            {
+                if (results[i] == WriteDone)
+                {
+                    restored++;
+                }
+                else
+                {
+                    Invalidate(restores[i].User, restores[i].Entry);
+                    conflicts.Add(restores[i].User);
+                }
+            }
+
+            Interlocked.Add(ref _stateRestored, restored);
+            if (_lostState.Restored(restored))
+            {
+                StartRestoreSweep();
+            }
+        }
+
+        if (conflicts.Count > 0)
+        {
+            Interlocked.Add(ref _conflicts, conflicts.Count);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                RedisFeatureStoreLog.Conflicts(_logger, conflicts.Count);
+            }
+        }
+
+        return conflicts;
+    }
+
+    // The whole copy as a snapshot, created only if the hash is still absent (expected version ''): the copy
+    // already holds this batch's events, so the snapshot makes them durable as the refused write would have.
+    private PendingWrite PrepareRestore(PendingWrite refused)
+    {
+        var entry = refused.Entry;
+        lock (entry.Lock)
+        {
+            var payload = UserStateCodec.WriteSnapshot(entry.State, entry.Ids);
+            entry.NeedsSnapshot = false;
+            entry.LogBatches = 0;
+            entry.LogBytes = 0;
+            entry.Version = string.Create(CultureInfo.InvariantCulture, $"{_writerId}:{Interlocked.Increment(ref _nextVersion)}");
+            return refused with { Args = [RedisValue.EmptyString, entry.Version, _ttlMs, SnapshotField, payload] };
+        }
+    }
+
+    // One sweep at a time, in the background: a Redis that lost one user's hash has usually lost them all.
+    private void StartRestoreSweep()
+    {
+        if (Interlocked.CompareExchange(ref _sweeping, 1, 0) != 0)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await RestoreLostUsersAsync();
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                // The users it did not reach are restored by their next write, as before the sweep.
+                RedisFeatureStoreLog.BatchFailed(_logger, "restore sweep", _cache.Count, ex.GetType().Name, RedisErrors.Reason(ex));
+            }
+            finally
+            {
+                Volatile.Write(ref _sweeping, 0);
+            }
+        });
+    }
+
+    // Writes every user in memory whose hash is gone back to Redis (create-if-absent). The copy takes the new
+    // version only if no write changed it meanwhile; one that did meets the restored hash, conflicts, and is
+    // rebuilt from it and applied again, as for any conflict.
+    private async Task RestoreLostUsersAsync()
+    {
+        const int Chunk = 512;
+        var database = _redis.GetDatabase();
+        var script = RedisScripts.Write;
+        var users = _cache.ToArray();
+        for (var start = 0; start < users.Length; start += Chunk)
+        {
+            var chunk = users.AsSpan(start, Math.Min(Chunk, users.Length - start)).ToArray();
+            var batch = database.CreateBatch();
+            var exists = new Task<bool>[chunk.Length];
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                exists[i] = batch.KeyExistsAsync(_keys.State(chunk[i].Key));
+            }
+
+            batch.Execute();
+            await WhenAllObservedAsync(exists);
+
+            var restores = new List<(CachedUser Entry, string Expected, string Version, Task<RedisResult> Write)>();
+            batch = database.CreateBatch();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var entry = chunk[i].Value;
+                if (exists[i].Result)
+                {
+                    continue;
+                }
+
+                byte[] payload;
+                string expected;
+                lock (entry.Lock)
+                {
+                    // Dropped, never written, or with a write in flight (its state may hold events Redis has not
+                    // acknowledged; that write restores the user itself): not the sweep's to restore.
+                    if (entry.Stale || entry.Version.Length == 0 || entry.WritesInFlight > 0)
+                    {
+                        continue;
+                    }
+
+                    expected = entry.Version;
+                    payload = UserStateCodec.WriteSnapshot(entry.State, entry.Ids);
+                }
+
+                var version = string.Create(CultureInfo.InvariantCulture, $"{_writerId}:{Interlocked.Increment(ref _nextVersion)}");
+                restores.Add((entry, expected, version,
+                    batch.ScriptEvaluateAsync(script.Sha1, [_keys.State(chunk[i].Key)], [RedisValue.EmptyString, version, _ttlMs, SnapshotField, payload])));
+            }
+
+            if (restores.Count == 0)
+            {
+                continue;
+            }
+
+            batch.Execute();
+            await WhenAllObservedAsync([.. restores.Select(static r => r.Write)]);
+            var restored = 0;
+            foreach (var (entry, expected, version, write) in restores)
+            {
+                if ((int)write.Result != WriteDone)
+                {
+                    continue; // a write of this worker or another recreated the hash first
+                }
+
+                restored++;
+                lock (entry.Lock)
+                {
+                    if (!entry.Stale && entry.Version == expected)
+                    {
+                        entry.Version = version;
+                        entry.NeedsSnapshot = false;
+                        entry.LogBatches = 0;
+                        entry.LogBytes = 0;
+                    }
+                }
+            }
+
+            Interlocked.Add(ref _stateRestored, restored);
+            _lostState.Restored(restored);
+        }
+    }
+
+    private static async Task WhenAllObservedAsync(Task[] tasks)
+    {
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch
+        {
+            ObserveAll(tasks);
+            throw;
+        }
+    }
+
+    // Sends every write in one pipeline (EVALSHA) and returns write.lua's answers. A NOSCRIPT reply (first use,
+    // restart, failover, SCRIPT FLUSH) loads the script and sends those writes once more. On failure, every
+    // user whose write is not known to have landed is dropped from memory.
+    private async Task<int[]> SendAsync(List<PendingWrite> writes, CancellationToken cancellationToken)
+    {
+        var results = new int[writes.Count];
         if (writes.Count == 0)
         {
-            return conflicts;
+            return results;
         }
 
         var database = _redis.GetDatabase();
@@ -299,19 +552,22 @@ public sealed class RedisFeatureStore : IFeatureStore
                 await Task.WhenAll(tasks).WaitAsync(cancellationToken);
             }
         }
-        catch (Exception ex) when (ex is RedisException or OperationCanceledException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
         {
+            // TimeoutException: RedisTimeoutException is not a RedisException. A write that timed out may or may
+            // not land later, and its events are already in the copy: the copy must go, or the retried batch
+            // would find its events applied (dedupe) and never write them.
             for (var i = 0; i < tasks.Length; i++)
             {
-                if (tasks[i] is not { IsCompletedSuccessfully: true } || (int)tasks[i].Result != 1)
+                if (tasks[i] is not { IsCompletedSuccessfully: true } || (int)tasks[i].Result != WriteDone)
                 {
                     Invalidate(writes[i].User, writes[i].Entry);
                 }
             }
 
-            if (ex is RedisException)
+            if (ex is not OperationCanceledException)
             {
-                RedisFeatureStoreLog.BatchFailed(_logger, ex, "write", writes.Count);
+                RedisFeatureStoreLog.BatchFailed(_logger, "write", writes.Count, ex.GetType().Name, RedisErrors.Reason(ex));
             }
 
             ObserveAll(tasks);
@@ -320,20 +576,10 @@ public sealed class RedisFeatureStore : IFeatureStore
 
         for (var i = 0; i < tasks.Length; i++)
         {
-            if ((int)tasks[i].Result != 1)
-            {
-                Invalidate(writes[i].User, writes[i].Entry);
-                conflicts.Add(writes[i].User);
-            }
+            results[i] = (int)tasks[i].Result;
         }
 
-        if (conflicts.Count > 0)
-        {
-            Interlocked.Add(ref _conflicts, conflicts.Count);
-            RedisFeatureStoreLog.Conflicts(_logger, conflicts.Count);
-        }
-
-        return conflicts;
+        return results;
     }
 
     // The in-memory copies of users, rebuilt from Redis (one pipelined HGETALL each) when missing.
@@ -363,9 +609,9 @@ public sealed class RedisFeatureStore : IFeatureStore
             {
                 await Task.WhenAll(tasks).WaitAsync(cancellationToken);
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
-                RedisFeatureStoreLog.BatchFailed(_logger, ex, "read", misses.Count);
+                RedisFeatureStoreLog.BatchFailed(_logger, "read", misses.Count, ex.GetType().Name, RedisErrors.Reason(ex));
                 ObserveAll(tasks);
                 throw;
             }

@@ -11,12 +11,13 @@ public static class RedisFeatureStoreServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="RedisFeatureStoreOptions"/> (bound from <paramref name="sectionName"/>, validated at
-    /// start), one shared <see cref="IConnectionMultiplexer"/>, <see cref="RedisFeatureStore"/> as the
-    /// <see cref="IFeatureStore"/>, and <see cref="RedisAlertCooldown"/>.
+    /// start), one shared <see cref="IConnectionMultiplexer"/> (<see cref="RedisConnectionFactory"/>), its
+    /// <see cref="RedisConnectionStatus"/> and <see cref="RedisHealthProbe"/>, <see cref="RedisFeatureStore"/> as
+    /// the <see cref="IFeatureStore"/>, and <see cref="RedisAlertCooldown"/>.
     /// </summary>
     /// <remarks>
-    /// The connection does not abort when Redis is down at start: the host comes up (readiness reports
-    /// Redis unreachable) and operations throw <see cref="RedisException"/> until Redis is back.
+    /// The connection does not abort when Redis is down or refuses the credentials at start: the host comes up
+    /// (readiness reports why) and operations throw <see cref="RedisException"/> until Redis is back.
     /// </remarks>
     public static IServiceCollection AddRedisFeatureStore(
         this IServiceCollection services,
@@ -31,12 +32,13 @@ public static class RedisFeatureStoreServiceCollectionExtensions
         }
 
         options.ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton<IConnectionMultiplexer>(static sp =>
-        {
-            var config = ConfigurationOptions.Parse(sp.GetRequiredService<IOptions<RedisFeatureStoreOptions>>().Value.ConnectionString);
-            config.AbortOnConnectFail = false;
-            return ConnectionMultiplexer.Connect(config);
-        });
+        services.TryAddSingleton<RedisConnectionStatus>();
+        services.TryAddSingleton<IConnectionMultiplexer>(static sp => RedisConnectionFactory.Connect(
+            sp.GetRequiredService<IOptions<RedisFeatureStoreOptions>>().Value,
+            sp.GetRequiredService<RedisConnectionStatus>()));
+        services.TryAddSingleton(static sp => new RedisHealthProbe(
+            sp.GetRequiredService<IConnectionMultiplexer>(),
+            sp.GetService<RedisConnectionStatus>()));
         services.TryAddSingleton<RedisFeatureStore>();
         services.TryAddSingleton<IFeatureStore>(static sp => sp.GetRequiredService<RedisFeatureStore>());
         services.TryAddSingleton<RedisAlertCooldown>();

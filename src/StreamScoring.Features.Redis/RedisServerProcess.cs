@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 
 namespace StreamScoring.Features.Redis;
@@ -55,11 +57,16 @@ public sealed class RedisServerProcess : IDisposable
 
     /// <summary>Starts a server and waits until it accepts connections.</summary>
     /// <exception cref="InvalidOperationException">redis-server is missing or did not start.</exception>
-    public static RedisServerProcess Start(TimeSpan? timeout = null)
+    public static RedisServerProcess Start(TimeSpan? timeout = null) => Start(new RedisServerProcessOptions(), timeout);
+
+    /// <summary>Starts a server as <paramref name="options"/> say (port, TLS, ACL) and waits until it accepts connections.</summary>
+    /// <exception cref="InvalidOperationException">redis-server is missing or did not start.</exception>
+    public static RedisServerProcess Start(RedisServerProcessOptions options, TimeSpan? timeout = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var executable = FindExecutable()
             ?? throw new InvalidOperationException("redis-server is not on PATH (Debian: apt-get install -y redis-server)");
-        var port = FreePort();
+        var port = options.Port ?? FreePort();
         var directory = Directory.CreateTempSubdirectory("streamscoring-redis-").FullName;
         var info = new ProcessStartInfo(executable)
         {
@@ -67,7 +74,7 @@ public sealed class RedisServerProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory, "--protected-mode", "yes" })
+        foreach (var arg in Arguments(options, port, directory))
         {
             info.ArgumentList.Add(arg);
         }
@@ -87,7 +94,7 @@ public sealed class RedisServerProcess : IDisposable
                 throw new InvalidOperationException($"redis-server exited at start with code {process.ExitCode}");
             }
 
-            if (Answers(port))
+            if (options.UsesTls ? AnswersOverTls(port) : Answers(port))
             {
                 return server;
             }
@@ -124,6 +131,61 @@ public sealed class RedisServerProcess : IDisposable
         {
             // Best effort: a temp directory.
         }
+    }
+
+    private static List<string> Arguments(RedisServerProcessOptions options, int port, string directory)
+    {
+        var portText = port.ToString(CultureInfo.InvariantCulture);
+        List<string> args = options.UsesTls
+            ? ["--port", "0", "--tls-port", portText, "--tls-cert-file", options.TlsCertFile!, "--tls-key-file", options.TlsKeyFile ?? "",
+               "--tls-auth-clients", options.TlsAuthClients ? "yes" : "no"]
+            : ["--port", portText];
+        if (options.UsesTls && !string.IsNullOrEmpty(options.TlsCaCertFile))
+        {
+            args.AddRange(["--tls-ca-cert-file", options.TlsCaCertFile]);
+        }
+
+        if (!string.IsNullOrEmpty(options.AclFile))
+        {
+            args.AddRange(["--aclfile", options.AclFile]);
+        }
+
+        args.AddRange(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory, "--protected-mode", "yes"]);
+        return args;
+    }
+
+    // Up once it accepts TCP and answers the TLS handshake and a PING with anything (a server with an ACL answers
+    // NOAUTH). A server that requires a client certificate may drop the connection instead of answering; it was
+    // listening, so that counts as up too.
+    private static bool AnswersOverTls(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            client.Connect(IPAddress.Loopback, port);
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+
+        try
+        {
+#pragma warning disable CA5359 // A probe of our own child process on loopback: the certificate is checked by the real clients.
+            using var tls = new SslStream(client.GetStream(), false, static (_, _, _, _) => true);
+#pragma warning restore CA5359
+            tls.ReadTimeout = 500;
+            tls.AuthenticateAsClient("localhost");
+            tls.Write("PING\r\n"u8);
+            var buffer = new byte[16];
+            _ = tls.Read(buffer);
+        }
+        catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException)
+        {
+            // Dropped after accepting: listening, and refusing this certificate-less probe.
+        }
+
+        return true;
     }
 
     private static int FreePort()

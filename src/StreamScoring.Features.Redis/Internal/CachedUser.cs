@@ -26,6 +26,12 @@ internal sealed class CachedUser(UserWindowState state, EventIdWindow ids, strin
     /// <summary>Whether the next write must be a snapshot (the hash could not be read back).</summary>
     public bool NeedsSnapshot { get; set; }
 
+    /// <summary>
+    /// Writes of this copy sent and not yet answered. While one is, the state holds events Redis may not have, so
+    /// the restore sweep leaves the user to that write (which restores it itself if its hash is gone).
+    /// </summary>
+    public int WritesInFlight { get; set; }
+
     /// <summary>Set when a write found Redis changed under this copy: it must not be written from again.</summary>
     public bool Stale { get; set; }
 

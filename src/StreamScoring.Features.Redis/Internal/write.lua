@@ -5,10 +5,17 @@
 -- ARGV[1]: the version the writer expects ('' for a user without a hash), ARGV[2]: the new version,
 -- ARGV[3]: time to live in ms, ARGV[4]: 's' (a snapshot replacing everything) or 'b<k>' (log batch k),
 -- ARGV[5]: the snapshot or log batch bytes.
--- Returns 1 when written, 0 when the version differed (another writer got there first; nothing changed).
+-- Returns 1 when written; 0 when the hash holds another version (another writer got there first: the user
+-- moved between workers); -1 when the writer expected a version but the hash is gone (Redis lost its data:
+-- a restart without persistence, a failover to a replica that lacked it, FLUSHALL). Nothing changes unless 1.
+-- Passing '' as the expected version is create-if-absent: that is how a writer restores a lost hash.
 
-local current = redis.call('HGET', KEYS[1], 'v') or ''
-if current ~= ARGV[1] then
+local current = redis.call('HGET', KEYS[1], 'v')
+if not current then
+  if ARGV[1] ~= '' then
+    return -1
+  end
+elseif current ~= ARGV[1] then
   return 0
 end
 if ARGV[4] == 's' then

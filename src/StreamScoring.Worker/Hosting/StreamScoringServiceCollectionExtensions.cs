@@ -41,7 +41,9 @@ public static class StreamScoringServiceCollectionExtensions
             services.AddSingleton<IFeatureStore>(static sp =>
             {
                 var store = sp.GetRequiredService<RedisFeatureStore>();
-                sp.GetRequiredService<StreamScoringTelemetry>().SetFeatureStoreSource(() => store.Conflicts, () => store.UsersLoaded, () => store.CachedUsers);
+                var telemetry = sp.GetRequiredService<StreamScoringTelemetry>();
+                telemetry.SetFeatureStoreSource(() => store.Conflicts, () => store.UsersLoaded, () => store.CachedUsers);
+                telemetry.SetFeatureStoreFaultSource(() => store.SnapshotDecodeFailures, () => store.StateRestoredToRedis);
                 return store;
             });
             services.AddRedisFeatureStore();
@@ -60,7 +62,8 @@ public static class StreamScoringServiceCollectionExtensions
         services.AddOpenTelemetry().WithMetrics(static metrics => metrics
             .AddMeter(StreamScoringTelemetry.MeterName)
             .AddPrometheusExporter());
-        services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
+        // The check bounds its own Redis probe (1 s); the timeout is a second guard so /readyz always answers.
+        services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"], timeout: TimeSpan.FromSeconds(2));
         return services;
     }
 

@@ -56,6 +56,8 @@ public sealed class StreamScoringTelemetry : IDisposable
     private Func<long>? _storeConflicts;
     private Func<long>? _storeUsersLoaded;
     private Func<long>? _storeCachedUsers;
+    private Func<long>? _storeDecodeFailures;
+    private Func<long>? _storeStateRestored;
     private Func<IEnumerable<(string Dependency, CircuitState State)>>? _breakers;
     private string? _modelVersion;
 
@@ -88,6 +90,8 @@ public sealed class StreamScoringTelemetry : IDisposable
         meter.CreateObservableCounter("streamscoring.batcher_items_processed", () => Observe(Volatile.Read(ref _batcherProcessed)), "{user}", "Users the micro-batcher emitted in batches (received - processed = queued; nothing is dropped).");
         meter.CreateObservableCounter("streamscoring.feature_store_conflicts", () => Observe(Volatile.Read(ref _storeConflicts)), "{write}", "Feature-store writes refused because Redis held another worker's version of the user (the copy is rebuilt and the batch applied again).");
         meter.CreateObservableCounter("streamscoring.feature_store_users_loaded", () => Observe(Volatile.Read(ref _storeUsersLoaded)), "{user}", "User states rebuilt from Redis because they were not in the worker's memory.");
+        meter.CreateObservableCounter("streamscoring.feature_store_snapshot_decode_failures", () => Observe(Volatile.Read(ref _storeDecodeFailures)), "{user}", "Users whose state in Redis could not be decoded (corrupt or hostile) and who started again from no history.");
+        meter.CreateObservableCounter("streamscoring.feature_store_state_restored", () => Observe(Volatile.Read(ref _storeStateRestored)), "{user}", "Users whose hash Redis had lost (restart without data, failover, FLUSHALL) and that this worker wrote back from memory.");
         meter.CreateObservableGauge("streamscoring.feature_store_cached_users", () => Observe(Volatile.Read(ref _storeCachedUsers)), "{user}", "User states held in the worker's memory.");
         meter.CreateObservableGauge("streamscoring.consumer_lag", ObserveConsumerLag, "{message}", "Messages behind the partition's high watermark, by topic and partition.");
         meter.CreateObservableGauge("streamscoring.model_info", ObserveModelInfo, null, "1 for the model version being served (tag model_version).");
@@ -196,6 +200,7 @@ public sealed class StreamScoringTelemetry : IDisposable
     /// Sets the sources of <c>streamscoring.feature_store_conflicts</c>, <c>_users_loaded</c> and <c>_cached_users</c>
     /// (the Redis feature store's <c>Conflicts</c>, <c>UsersLoaded</c> and <c>CachedUsers</c>).
     /// </summary>
+    /// <remarks>See <see cref="SetFeatureStoreFaultSource"/> for the failure counters.</remarks>
     public void SetFeatureStoreSource(Func<long> conflicts, Func<long> usersLoaded, Func<long> cachedUsers)
     {
         ArgumentNullException.ThrowIfNull(conflicts);
@@ -204,6 +209,18 @@ public sealed class StreamScoringTelemetry : IDisposable
         Volatile.Write(ref _storeConflicts, conflicts);
         Volatile.Write(ref _storeUsersLoaded, usersLoaded);
         Volatile.Write(ref _storeCachedUsers, cachedUsers);
+    }
+
+    /// <summary>
+    /// Sets the sources of <c>streamscoring.feature_store_snapshot_decode_failures</c> and <c>_state_restored</c> (the Redis
+    /// feature store's <c>SnapshotDecodeFailures</c> and <c>StateRestoredToRedis</c>).
+    /// </summary>
+    public void SetFeatureStoreFaultSource(Func<long> decodeFailures, Func<long> stateRestored)
+    {
+        ArgumentNullException.ThrowIfNull(decodeFailures);
+        ArgumentNullException.ThrowIfNull(stateRestored);
+        Volatile.Write(ref _storeDecodeFailures, decodeFailures);
+        Volatile.Write(ref _storeStateRestored, stateRestored);
     }
 
     /// <summary>A consumer-lag measurement with the tags the gauge expects.</summary>

@@ -1,0 +1,135 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+using StreamScoring.Core.Events;
+using StreamScoring.Core.Features;
+using StreamScoring.Features.Redis;
+using StreamScoring.IntegrationTests.Fixtures;
+using StreamScoring.IntegrationTests.Kafka;
+using StreamScoring.Tests.Shared;
+using Xunit.Abstractions;
+
+namespace StreamScoring.IntegrationTests.Redis;
+
+/// <summary>
+/// A hung or dead Redis: a batch that failed is safe to apply again, and no user id reaches logs or exceptions
+/// (keys are <c>ss:{userId}:w</c>, and StackExchange.Redis names the keys of commands in flight unless told
+/// not to). Each test runs its own server.
+/// </summary>
+public sealed class RedisFeatureStoreFaultTests(ITestOutputHelper output)
+{
+    private const string UserId = "user-7f3a9c-secret";
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public async Task ApplyAsync_RedisHung_TimeoutExceptionAndLogsDoNotNameTheUser()
+    {
+        using var server = RedisServerProcess.Start();
+        var (store, connection, log) = await CreateSutAsync(server.Port);
+        await using var _ = connection;
+        var events = new EventBuilder(_time, UserId);
+        Assert.Equal(1, await store.ApplyAsync([events.Next(EventType.View)], new bool[1]));
+
+        ProcessSignals.Stop(server.ProcessId);
+        Exception failure;
+        try
+        {
+            failure = await Assert.ThrowsAnyAsync<TimeoutException>(async () => await store.ApplyAsync([events.Next(EventType.View)], new bool[1]));
+        }
+        finally
+        {
+            ProcessSignals.Continue(server.ProcessId);
+        }
+
+        output.WriteLine(failure.ToString());
+        Assert.IsType<RedisTimeoutException>(failure);
+        Assert.DoesNotContain(UserId, failure.ToString(), StringComparison.Ordinal);
+        Assert.Contains(log.Lines, line => line.Contains("RedisTimeoutException", StringComparison.Ordinal));
+        Assert.DoesNotContain(log.Lines, line => line.Contains(UserId, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_RedisKilled_ExceptionAndLogsDoNotNameTheUser()
+    {
+        var server = RedisServerProcess.Start();
+        var (store, connection, log) = await CreateSutAsync(server.Port);
+        await using var _ = connection;
+        var events = new EventBuilder(_time, UserId);
+        Assert.Equal(1, await store.ApplyAsync([events.Next(EventType.View)], new bool[1]));
+
+        server.Dispose();
+        var failure = await Assert.ThrowsAnyAsync<RedisException>(async () => await store.ApplyAsync([events.Next(EventType.View)], new bool[1]));
+        var read = await Assert.ThrowsAnyAsync<RedisException>(async () => await UserFeatures.ReadAsync(store, UserId + "-other"));
+
+        output.WriteLine(failure.ToString());
+        Assert.DoesNotContain(UserId, failure.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(UserId, read.ToString(), StringComparison.Ordinal);
+        Assert.Contains(log.Lines, line => line.Contains("failed (Redis", StringComparison.Ordinal));
+        Assert.DoesNotContain(log.Lines, line => line.Contains(UserId, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_WriteTimedOutThenRetried_TheBatchIsAppliedAndDurable()
+    {
+        // Regression: RedisTimeoutException is not a RedisException, and the store kept the copy holding the
+        // timed-out batch's events, so a retry found them "already applied" and never wrote them: lost from Redis
+        // whenever the timed-out write did not land. The copy must go, whatever happens to the write.
+        using var server = RedisServerProcess.Start();
+        var (store, connection, _) = await CreateSutAsync(server.Port);
+        await using var _ = connection;
+        var events = new EventBuilder(_time, UserId);
+        var first = events.Next(EventType.View, product: "p1");
+        Assert.Equal(1, await store.ApplyAsync([first], new bool[1]));
+        var batch = new[] { events.Next(EventType.Cart, price: 5, product: "p1") };
+
+        ProcessSignals.Stop(server.ProcessId);
+        try
+        {
+            await Assert.ThrowsAsync<RedisTimeoutException>(async () => await store.ApplyAsync(batch, new bool[1]));
+        }
+        finally
+        {
+            ProcessSignals.Continue(server.ProcessId);
+        }
+
+        Assert.Equal(0, store.CachedUsers);
+
+        // Here the timed-out write lands once the server runs again, so the retry finds the event in Redis (0
+        // applied now, counted once); had it not landed, the rebuilt copy would lack it and the retry write it.
+        await RetryAsync(() => store.ApplyAsync(batch, new bool[1]));
+        var memory = new InMemoryFeatureStore(_time);
+        await memory.ApplyAsync([first, .. batch], new bool[2]);
+        var expected = await UserFeatures.ReadAsync(memory, UserId);
+        UserFeatures.AssertIdentical(expected, await UserFeatures.ReadAsync(store, UserId), "in the worker");
+        var fresh = new RedisFeatureStore(connection, Options.Create(new RedisFeatureStoreOptions { KeyPrefix = "ss:" }), timeProvider: _time);
+        UserFeatures.AssertIdentical(expected, await UserFeatures.ReadAsync(fresh, UserId), "rebuilt from Redis");
+    }
+
+    // The pipeline's retry, in short: the thawed server's socket may still be catching up on the first try.
+    private static async Task<int> RetryAsync(Func<ValueTask<int>> apply)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await apply();
+            }
+            catch (Exception ex) when (attempt < 20 && ex is RedisException or TimeoutException)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private async Task<(RedisFeatureStore Store, ConnectionMultiplexer Connection, TestLog Log)> CreateSutAsync(int port)
+    {
+        var options = new RedisFeatureStoreOptions
+        {
+            ConnectionString = $"127.0.0.1:{port},connectTimeout=500,syncTimeout=500,asyncTimeout=500,connectRetry=0",
+            KeyPrefix = "ss:",
+        };
+        var connection = await ConnectionMultiplexer.ConnectAsync(RedisConnectionFactory.CreateConfiguration(options));
+        var log = new TestLog(output);
+        return (new RedisFeatureStore(connection, Options.Create(options), log.CreateLogger<RedisFeatureStore>(), _time), connection, log);
+    }
+}

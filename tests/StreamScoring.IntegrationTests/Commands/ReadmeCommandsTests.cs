@@ -78,6 +78,19 @@ public sealed class ReadmeCommandsTests : IDisposable
         AssertScores(output, events.Count, line => events[(int)line - 1].Event.UserId);
     }
 
+    /// <summary>
+    /// Regression: the Web SDK starts <c>dotnet run</c> of src/StreamScoring.Worker in the project directory, so the
+    /// README's commands with relative paths, run from the repository root, did not find their files.
+    /// </summary>
+    [Fact]
+    public void WorkerProject_DotnetRunFromRepositoryRoot_KeepsTheRepositoryRootAsWorkingDirectory()
+    {
+        var result = RunDotnet(RepositoryPaths.Root, "msbuild", Path.Combine("src", "StreamScoring.Worker", "StreamScoring.Worker.csproj"), "-getProperty:RunWorkingDirectory");
+
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.Equal(Path.TrimEndingDirectorySeparator(RepositoryPaths.Root), Path.TrimEndingDirectorySeparator(result.Stdout.Trim()));
+    }
+
     /// <summary>One line per input row, each with the row's user and three probabilities.</summary>
     private static void AssertScores(string output, int expectedLines, Func<long, string> userOfLine)
     {
@@ -111,7 +124,10 @@ public sealed class ReadmeCommandsTests : IDisposable
         return path;
     }
 
-    private static CommandResult Run(string tool, string workingDirectory, params string[] arguments)
+    private static CommandResult Run(string tool, string workingDirectory, params string[] arguments) =>
+        RunDotnet(workingDirectory, [Binary(tool), .. arguments]);
+
+    private static CommandResult RunDotnet(string workingDirectory, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -120,7 +136,6 @@ public sealed class ReadmeCommandsTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Binary(tool));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -132,7 +147,7 @@ public sealed class ReadmeCommandsTests : IDisposable
         if (!process.WaitForExit(CommandTimeout))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"{tool} {string.Join(' ', arguments)} did not finish within {CommandTimeout}");
+            Assert.Fail($"dotnet {string.Join(' ', arguments)} did not finish within {CommandTimeout}");
         }
 
         process.WaitForExit();

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (every test project in StreamScoring.sln) and ends with one line
 # "N passed, N failed" summed over all test assemblies. Exit status: 0 only when all pass.
+# First installs what the tests need (scripts/require.sh) or stops with the command to run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+# shellcheck source=scripts/require.sh
+. scripts/require.sh
+require_packages "${TEST_REQUIREMENTS[@]}" || exit 1
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

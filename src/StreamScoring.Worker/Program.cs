@@ -31,7 +31,12 @@ replay.TreatUnmatchedTokensAsErrors = false;
 replay.SetAction(parse => ReplayCommand.Run(parse.GetValue(input)!, parse.GetValue(format), parse.GetValue(speedup), [.. parse.UnmatchedTokens], Console.Error));
 
 var output = new Option<string>("--output") { Description = "Output JSONL file.", Required = true };
-var model = new Option<string>("--model") { Description = "Path of model.onnx.", DefaultValueFactory = _ => Path.Combine("models", "model.onnx") };
+// The default is the shipped model, found like the demo finds it (from the working directory or the binary upwards).
+var model = new Option<string>("--model")
+{
+    Description = "Path of model.onnx.",
+    DefaultValueFactory = _ => RepositoryFiles.Find(Path.Combine("models", "model.onnx")) ?? Path.Combine("models", "model.onnx"),
+};
 var scoreFile = new Command("score-file", "Replay a file through the window state and the ONNX model; one JSON line per event.") { input, format, output, model };
 scoreFile.SetAction(parse =>
 {

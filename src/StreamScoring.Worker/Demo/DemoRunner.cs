@@ -36,6 +36,11 @@ internal static class DemoRunner
             return 2;
         }
 
+        if (!Prerequisites.EnsureRedisServer(Console.Error))
+        {
+            return 2;
+        }
+
         using var kafka = new EmbeddedKafkaCluster(brokers: 3);
         kafka.SetGroupInitialRebalanceDelay(TimeSpan.FromMilliseconds(100));
         var topics = new TopicOptions();

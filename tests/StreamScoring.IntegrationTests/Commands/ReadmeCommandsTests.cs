@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using StreamScoring.Simulator;
+using StreamScoring.Tests.Shared;
+
+namespace StreamScoring.IntegrationTests.Commands;
+
+/// <summary>
+/// The commands the README documents, run as a user runs them: the built binaries (<c>dotnet &lt;dll&gt;</c>, the
+/// same program <c>dotnet run</c> starts) in a separate process, from the repository root.
+/// </summary>
+public sealed class ReadmeCommandsTests : IDisposable
+{
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(3);
+    private const string Rees46Fixture = "models/data/rees46/2019-11-01_0000-0004UTC_events.csv";
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("streamscoring-readme-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData("worker", "run", "")]
+    [InlineData("worker", "demo", "--duration --rate --warmup --json")]
+    [InlineData("worker", "replay", "--input --format --speedup")]
+    [InlineData("worker", "score-file", "--input --format --output --model")]
+    [InlineData("training", "train", "--seed --users --days --epochs --output --rees46")]
+    [InlineData("training", "evaluate", "--model --events --format")]
+    [InlineData("training", "score-file", "--input --format --output --model --segments")]
+    public void Help_DocumentedCommand_PrintsItsUsageAndOptions(string tool, string command, string options)
+    {
+        var result = Run(tool, RepositoryPaths.Root, command, "--help");
+
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.Contains($"{command} [options]", result.Stdout, StringComparison.Ordinal);
+        foreach (var option in options.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            Assert.Contains(option, result.Stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void WorkerScoreFile_Rees46FixtureFromRepositoryRoot_ScoresEveryRowWithTheShippedModel()
+    {
+        var output = Path.Combine(_dir, "scores.jsonl");
+
+        var result = Run("worker", RepositoryPaths.Root, "score-file", "--input", Rees46Fixture, "--format", "rees46", "--output", output);
+
+        Assert.True(result.Exit == 0, result.ToString());
+        var rows = File.ReadAllLines(RepositoryPaths.File(Rees46Fixture)).Skip(1).ToList(); // header
+        AssertScores(output, rows.Count, line => rows[(int)line - 1].Split(',')[7]); // user_id is column 8
+    }
+
+    /// <summary>Regression: the default --model was relative to the working directory, so score-file failed elsewhere.</summary>
+    [Fact]
+    public void WorkerScoreFile_OutsideTheRepository_FindsTheShippedModel()
+    {
+        var output = Path.Combine(_dir, "scores.jsonl");
+
+        var result = Run("worker", _dir, "score-file", "--input", RepositoryPaths.File(Rees46Fixture), "--format", "rees46", "--output", output);
+
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.DoesNotContain("does not exist", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllLines(RepositoryPaths.File(Rees46Fixture)).Length - 1, File.ReadAllLines(output).Length);
+    }
+
+    [Fact]
+    public void TrainingScoreFile_JsonlFromRepositoryRoot_ScoresEveryEvent()
+    {
+        var events = ClickstreamSimulator.Generate(SimulatorOptions.Training(5) with { Users = 6, Days = 1 }).ToList();
+        var input = Path.Combine(_dir, "events.jsonl");
+        File.WriteAllLines(input, events.Select(e => Encoding.UTF8.GetString(JsonlWriter.ToUtf8(e))));
+        var output = Path.Combine(_dir, "scores.jsonl");
+
+        var result = Run("training", RepositoryPaths.Root, "score-file", "--input", input, "--format", "jsonl", "--output", output);
+
+        Assert.True(result.Exit == 0, result.ToString());
+        AssertScores(output, events.Count, line => events[(int)line - 1].Event.UserId);
+    }
+
+    /// <summary>
+    /// Regression: the Web SDK starts <c>dotnet run</c> of src/StreamScoring.Worker in the project directory, so the
+    /// README's commands with relative paths, run from the repository root, did not find their files.
+    /// </summary>
+    [Fact]
+    public void WorkerProject_DotnetRunFromRepositoryRoot_KeepsTheRepositoryRootAsWorkingDirectory()
+    {
+        var result = RunDotnet(RepositoryPaths.Root, "msbuild", Path.Combine("src", "StreamScoring.Worker", "StreamScoring.Worker.csproj"), "-getProperty:RunWorkingDirectory");
+
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.Equal(Path.TrimEndingDirectorySeparator(RepositoryPaths.Root), Path.TrimEndingDirectorySeparator(result.Stdout.Trim()));
+    }
+
+    /// <summary>One line per input row, each with the row's user and three probabilities.</summary>
+    private static void AssertScores(string output, int expectedLines, Func<long, string> userOfLine)
+    {
+        var scores = File.ReadAllLines(output).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        Assert.NotEmpty(scores);
+        Assert.Equal(expectedLines, scores.Count);
+        Assert.Equal(Enumerable.Range(1, expectedLines).Select(i => (long)i), scores.Select(s => s.GetProperty("line").GetInt64()).Order());
+        foreach (var score in scores)
+        {
+            Assert.Equal(userOfLine(score.GetProperty("line").GetInt64()), score.GetProperty("user_id").GetString());
+            foreach (var head in new[] { "fraud", "churn", "conversion" })
+            {
+                Assert.InRange(score.GetProperty(head).GetDouble(), 0, 1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The binary built beside this test assembly's configuration (src/X/bin/Release/net10.0/...). The test project
+    /// references both programs, so a build of the tests builds them.
+    /// </summary>
+    private static string Binary(string tool)
+    {
+        var tfm = new DirectoryInfo(AppContext.BaseDirectory);
+        var configuration = tfm.Parent!;
+        var (project, assembly) = tool == "worker"
+            ? ("StreamScoring.Worker", "streamscoring.dll")
+            : ("StreamScoring.Training", "streamscoring-train.dll");
+        var path = RepositoryPaths.File("src", project, "bin", configuration.Name, tfm.Name, assembly);
+        Assert.True(File.Exists(path), $"{path} not built");
+        return path;
+    }
+
+    private static CommandResult Run(string tool, string workingDirectory, params string[] arguments) =>
+        RunDotnet(workingDirectory, [Binary(tool), .. arguments]);
+
+    private static CommandResult RunDotnet(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(CommandTimeout))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"dotnet {string.Join(' ', arguments)} did not finish within {CommandTimeout}");
+        }
+
+        process.WaitForExit();
+        Assert.True(process.HasExited); // leak check: no process left behind
+        return new CommandResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}

@@ -4,7 +4,8 @@ namespace StreamScoring.Tools.Chaos.Scenarios;
 
 /// <summary>
 /// <c>kill9</c>: SIGKILL the worker at 5 random moments of the traffic and start it again at once (what a
-/// supervisor does). Each kill waits until the previous restart is ready, so each recovery is measured alone.
+/// supervisor does). Each kill waits until the previous restart is ready and has caught up (at most 2 minutes),
+/// so each recovery is measured alone.
 /// </summary>
 internal sealed class Kill9Scenario : IChaosScenario
 {
@@ -31,6 +32,8 @@ internal sealed class Kill9Scenario : IChaosScenario
             {
                 return;
             }
+
+            await context.WaitRecoveredAsync(TimeSpan.FromMinutes(2), cancellationToken);
         }
     }
 }

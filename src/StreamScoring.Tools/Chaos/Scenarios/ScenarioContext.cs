@@ -116,6 +116,13 @@ internal sealed class ScenarioContext
     /// <summary>Marks the end of a fault: recovery is measured from here until the group has processed everything produced so far.</summary>
     public void FaultEnded(string label) => _faultEnds.Add((label, Clock.Elapsed, Lag.EndOffsets()));
 
+    /// <summary>
+    /// Waits until the group has processed everything produced before the last <see cref="FaultEnded"/> (at most
+    /// <paramref name="timeout"/>), so the next fault's recovery is measured alone.
+    /// </summary>
+    public Task<bool> WaitRecoveredAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        _faultEnds.Count == 0 ? Task.FromResult(true) : Lag.WaitCaughtUpAsync(_faultEnds[^1].EndOffsets, timeout, cancellationToken);
+
     /// <summary>Records a failed check.</summary>
     public void Fail(string reason) => _failures.Add(reason);
 

@@ -21,7 +21,7 @@ public class ChaosReportTests
     {
         var report = new ChaosReport { Scenarios = [Result("kill9", 0, 2, false, 4.5), Result("poison", 5, 0, false, null)] };
 
-        var json = JsonSerializer.Serialize(report, ChaosJsonContext.Default.ChaosReport);
+        var json = JsonSerializer.Serialize(report, ChaosJsonContext.Readable.ChaosReport);
 
         Assert.DoesNotContain('\n', json);
         using var doc = JsonDocument.Parse(json);

@@ -96,7 +96,7 @@ internal static class ChaosCommand
         var report = new ChaosReport { Scenarios = results };
         if (json)
         {
-            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, ChaosJsonContext.Default.ChaosReport));
+            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, ChaosJsonContext.Readable.ChaosReport));
         }
         else
         {

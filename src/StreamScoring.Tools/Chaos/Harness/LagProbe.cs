@@ -29,7 +29,7 @@ internal sealed class LagProbe : IDisposable
             GroupId = groupId,
             EnableAutoCommit = false,
             ClientId = "streamscoring-chaos-lag-probe",
-        }).Build();
+        }).SetLogHandler(KafkaLogs.ErrorsOnly).Build();
     }
 
     /// <summary>The samples so far: time on the scenario clock, committed offset per partition (-1001 when none).</summary>

@@ -18,7 +18,7 @@ internal static class TopicReader
             EnableAutoCommit = false,
             EnablePartitionEof = true,
             ClientId = "streamscoring-chaos-reader",
-        }).Build();
+        }).SetLogHandler(KafkaLogs.ErrorsOnly).Build();
         var ends = new Dictionary<int, long>();
         for (var p = 0; p < partitions; p++)
         {

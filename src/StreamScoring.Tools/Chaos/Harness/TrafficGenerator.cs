@@ -46,7 +46,7 @@ internal sealed class TrafficGenerator : IDisposable
             LingerMs = 5,
             ClientId = "streamscoring-chaos-traffic",
             MessageTimeoutMs = 600_000,
-        }).Build();
+        }).SetLogHandler(KafkaLogs.ErrorsOnly).Build();
     }
 
     /// <summary>What was produced and acknowledged.</summary>

@@ -206,6 +206,10 @@ internal sealed class ScenarioRunner
         {
             var kinds = poison.Select(p => p.Kind).Distinct().Count();
             context.Note($"{poison.Count} bad inputs of {kinds} kinds; {dlq.KindsLanded} kinds handled as expected");
+            if (kinds < PoisonCorpora.TargetKinds)
+            {
+                context.Note($"the poison corpus has {kinds} kinds, fewer than the {PoisonCorpora.TargetKinds} aimed for (PoisonCorpora.Default)");
+            }
         }
 
         var offsetResets = OffsetResets(context);

@@ -75,6 +75,19 @@ public sealed class EmbeddedKafkaCluster : IDisposable
     }
 
     /// <summary>
+    /// Adds <paramref name="roundTripTime"/> of latency to every response of broker <paramref name="brokerId"/>
+    /// (<c>rd_kafka_mock_broker_set_rtt</c>); <see cref="TimeSpan.Zero"/> removes it.
+    /// </summary>
+    public void SetBrokerRoundTripTime(int brokerId, TimeSpan roundTripTime)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(roundTripTime, TimeSpan.Zero);
+        lock (_lock)
+        {
+            ThrowIfFailed(MockClusterNative.BrokerSetRtt(Cluster, brokerId, (int)Math.Min(int.MaxValue, roundTripTime.TotalMilliseconds)));
+        }
+    }
+
+    /// <summary>
     /// Sets how long the group coordinator waits for more members before the first rebalance of a
     /// new group (Kafka's <c>group.initial.rebalance.delay.ms</c>; the mock default is 3 s).
     /// </summary>

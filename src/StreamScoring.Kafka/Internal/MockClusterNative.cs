@@ -59,6 +59,9 @@ internal static partial class MockClusterNative
     [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_broker_set_up")]
     public static partial int BrokerSetUp(IntPtr mcluster, int brokerId);
 
+    [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_broker_set_rtt")]
+    public static partial int BrokerSetRtt(IntPtr mcluster, int brokerId, int rttMs);
+
     [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_group_initial_rebalance_delay_ms")]
     public static partial void GroupInitialRebalanceDelayMs(IntPtr mcluster, int delayMs);
 

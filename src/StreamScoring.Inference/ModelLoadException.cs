@@ -27,4 +27,12 @@ public sealed class ModelLoadException : Exception
 
     /// <summary>Path of the model file, where known.</summary>
     public string? ModelPath { get; init; }
+
+    /// <summary>
+    /// Why, as a short snake_case code for metrics (the <c>reason</c> tag of <c>model_reload_failures</c>): <c>missing_file</c>,
+    /// <c>unloadable</c> (not an ONNX model, truncated), <c>spec_mismatch</c> (trained for another feature specification),
+    /// <c>version_mismatch</c>, <c>invalid_signature</c>, <c>invalid_segments</c>, <c>manifest_unreadable</c>, <c>warmup_failed</c>,
+    /// <c>cuda_unavailable</c>; <c>invalid_model</c> when not set.
+    /// </summary>
+    public string Reason { get; init; } = "invalid_model";
 }

@@ -52,7 +52,7 @@ public sealed class OnnxScorer : IDisposable
         ModelPath = modelPath;
         if (!File.Exists(modelPath))
         {
-            throw new ModelLoadException($"Model file '{modelPath}' does not exist.") { ModelPath = modelPath };
+            throw new ModelLoadException($"Model file '{modelPath}' does not exist.") { ModelPath = modelPath, Reason = "missing_file" };
         }
 
         (_session, ActiveProvider) = CreateSession(modelPath, options, log);
@@ -65,7 +65,7 @@ public sealed class OnnxScorer : IDisposable
                 throw new ModelLoadException(SpecHash.Length == 0
                     ? $"Model '{modelPath}' has no '{FeatureSpecHashKey}' metadata; this build's feature spec hash is {FeatureSpec.Hash}."
                     : $"Model '{modelPath}' was trained for feature spec hash {SpecHash}, but this build's feature spec hash is {FeatureSpec.Hash}; retrain or deploy a matching model.")
-                { ModelPath = modelPath };
+                { ModelPath = modelPath, Reason = "spec_mismatch" };
             }
 
             ModelVersion = Metadata.GetValueOrDefault(ModelVersionKey) ?? string.Empty;
@@ -171,7 +171,7 @@ public sealed class OnnxScorer : IDisposable
             {
                 if (options.Device == ScoringDevice.Cuda)
                 {
-                    throw new ModelLoadException($"The CUDA execution provider is unavailable for '{path}' (device {options.CudaDeviceId}): {e.Message} Use Device=Auto or Cpu to run on the CPU.", e) { ModelPath = path };
+                    throw new ModelLoadException($"The CUDA execution provider is unavailable for '{path}' (device {options.CudaDeviceId}): {e.Message} Use Device=Auto or Cpu to run on the CPU.", e) { ModelPath = path, Reason = "cuda_unavailable" };
                 }
 
                 log?.Invoke($"CUDA execution provider unavailable, falling back to CPU: {FirstLine(e.Message)}");
@@ -184,7 +184,7 @@ public sealed class OnnxScorer : IDisposable
         }
         catch (OnnxRuntimeException e)
         {
-            throw new ModelLoadException($"Model file '{path}' is not a loadable ONNX model: {e.Message}", e) { ModelPath = path };
+            throw new ModelLoadException($"Model file '{path}' is not a loadable ONNX model: {e.Message}", e) { ModelPath = path, Reason = "unloadable" };
         }
     }
 
@@ -217,7 +217,7 @@ public sealed class OnnxScorer : IDisposable
         var embedding = CheckTensor(session.OutputMetadata, FeatureSpec.EmbeddingOutput, TensorElementType.Float, null, path);
         if (embedding.Length != 2 || embedding[1] < 1)
         {
-            throw new ModelLoadException($"Model '{path}': output '{FeatureSpec.EmbeddingOutput}' must be [batch, E] with a fixed E, found [{string.Join(", ", embedding)}].") { ModelPath = path };
+            throw new ModelLoadException($"Model '{path}': output '{FeatureSpec.EmbeddingOutput}' must be [batch, E] with a fixed E, found [{string.Join(", ", embedding)}].") { ModelPath = path, Reason = "invalid_signature" };
         }
 
         return embedding[1];
@@ -227,7 +227,7 @@ public sealed class OnnxScorer : IDisposable
     {
         if (!nodes.TryGetValue(name, out var node) || !node.IsTensor)
         {
-            throw new ModelLoadException($"Model '{path}' has no tensor '{name}' (found: {string.Join(", ", nodes.Keys)}).") { ModelPath = path };
+            throw new ModelLoadException($"Model '{path}' has no tensor '{name}' (found: {string.Join(", ", nodes.Keys)}).") { ModelPath = path, Reason = "invalid_signature" };
         }
 
         var dims = node.Dimensions;
@@ -235,7 +235,7 @@ public sealed class OnnxScorer : IDisposable
         {
             var expected = trailing is null ? "[batch, ...]" : $"[batch, {string.Join(", ", trailing)}]";
             throw new ModelLoadException(string.Create(CultureInfo.InvariantCulture,
-                $"Model '{path}': '{name}' is {node.ElementDataType} [{string.Join(", ", dims)}], but the feature spec expects {type} {expected}.")) { ModelPath = path };
+                $"Model '{path}': '{name}' is {node.ElementDataType} [{string.Join(", ", dims)}], but the feature spec expects {type} {expected}.")) { ModelPath = path, Reason = "invalid_signature" };
         }
 
         return dims;

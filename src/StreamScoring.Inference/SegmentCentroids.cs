@@ -88,7 +88,7 @@ public sealed class SegmentCentroids
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
         {
-            throw new ModelLoadException($"segments file '{path}' is invalid: {ex.Message}", ex) { ModelPath = path };
+            throw new ModelLoadException($"segments file '{path}' is invalid: {ex.Message}", ex) { ModelPath = path, Reason = "invalid_segments" };
         }
     }
 

@@ -234,7 +234,7 @@ public sealed class ModelHost : IHostedService, IDisposable
         {
             _failed = files;
             Interlocked.Increment(ref _reloadFailures);
-            _telemetry.ModelReloadFailures.Add(1);
+            _telemetry.ModelReloadFailed(e is ModelLoadException load ? load.Reason : "io_error");
             _logger.ReloadFailed(e, _modelPath, previous.Version);
             return false;
         }
@@ -260,18 +260,18 @@ public sealed class ModelHost : IHostedService, IDisposable
             var manifest = ReadManifest();
             if (manifest.FeatureSpecHash != FeatureSpec.Hash)
             {
-                throw new ModelLoadException($"Model manifest '{_manifestPath}' is for feature spec hash {manifest.FeatureSpecHash}, but this build's feature spec hash is {FeatureSpec.Hash}.") { ModelPath = _modelPath };
+                throw new ModelLoadException($"Model manifest '{_manifestPath}' is for feature spec hash {manifest.FeatureSpecHash}, but this build's feature spec hash is {FeatureSpec.Hash}.") { ModelPath = _modelPath, Reason = "spec_mismatch" };
             }
 
             if (manifest.ModelVersion != scorer.ModelVersion)
             {
-                throw new ModelLoadException($"Model manifest '{_manifestPath}' describes version {manifest.ModelVersion}, but '{_modelPath}' is version {scorer.ModelVersion}; deploy both files together.") { ModelPath = _modelPath };
+                throw new ModelLoadException($"Model manifest '{_manifestPath}' describes version {manifest.ModelVersion}, but '{_modelPath}' is version {scorer.ModelVersion}; deploy both files together.") { ModelPath = _modelPath, Reason = "version_mismatch" };
             }
 
             var segments = _options.SegmentsPath is not null || File.Exists(_segmentsPath) ? SegmentCentroids.Load(_segmentsPath) : null;
             if (segments is not null && segments.Dimension != scorer.EmbeddingSize)
             {
-                throw new ModelLoadException($"Segments file '{_segmentsPath}' has centroids of {segments.Dimension} values, but the model's embedding has {scorer.EmbeddingSize}.") { ModelPath = _modelPath };
+                throw new ModelLoadException($"Segments file '{_segmentsPath}' has centroids of {segments.Dimension} values, but the model's embedding has {scorer.EmbeddingSize}.") { ModelPath = _modelPath, Reason = "invalid_segments" };
             }
 
             WarmUp(scorer);
@@ -293,7 +293,7 @@ public sealed class ModelHost : IHostedService, IDisposable
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            throw new ModelLoadException($"Model manifest '{_manifestPath}' cannot be read: {e.Message}", e) { ModelPath = _modelPath };
+            throw new ModelLoadException($"Model manifest '{_manifestPath}' cannot be read: {e.Message}", e) { ModelPath = _modelPath, Reason = "manifest_unreadable" };
         }
     }
 
@@ -310,7 +310,7 @@ public sealed class ModelHost : IHostedService, IDisposable
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new ModelLoadException($"Model '{scorer.ModelPath}' failed its warm-up batch: {e.Message}", e) { ModelPath = scorer.ModelPath };
+            throw new ModelLoadException($"Model '{scorer.ModelPath}' failed its warm-up batch: {e.Message}", e) { ModelPath = scorer.ModelPath, Reason = "warmup_failed" };
         }
     }
 }

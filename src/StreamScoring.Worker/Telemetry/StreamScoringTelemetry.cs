@@ -77,7 +77,7 @@ public sealed class StreamScoringTelemetry : IDisposable
         Scores = meter.CreateCounter<long>("streamscoring.scores", "{user}", "Users scored (one per published score message).");
         Alerts = meter.CreateCounter<long>("streamscoring.alerts", "{alert}", "Alerts published, by head.");
         ModelReloads = meter.CreateCounter<long>("streamscoring.model_reloads", "{reload}", "Model versions swapped in while running.");
-        ModelReloadFailures = meter.CreateCounter<long>("streamscoring.model_reload_failures", "{reload}", "New model files that could not be loaded (the old model stays).");
+        ModelReloadFailures = meter.CreateCounter<long>("streamscoring.model_reload_failures", "{reload}", "New model files that could not be loaded (the old model stays), by reason (tag reason: unloadable, spec_mismatch, ...).");
         BatchSize = meter.CreateHistogram("streamscoring.batch_size", "{user}", "Users per model call.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchSizeBuckets });
         InferenceLatency = meter.CreateHistogram("streamscoring.inference_latency", "s", "Duration of one model call.",
@@ -160,6 +160,10 @@ public sealed class StreamScoringTelemetry : IDisposable
     /// <summary>Counts a published alert of <paramref name="head"/>.</summary>
     public void AlertPublished(string head) =>
         Alerts.Add(1, new KeyValuePair<string, object?>(HeadTag, head));
+
+    /// <summary>Counts a model file that could not be loaded, with its reason (<c>ModelLoadException.Reason</c>).</summary>
+    public void ModelReloadFailed(string reason) =>
+        ModelReloadFailures.Add(1, new KeyValuePair<string, object?>(ReasonTag, reason));
 
     /// <summary>Counts one failed (and retried) call to <paramref name="dependency"/>.</summary>
     public void DependencyFailed(string dependency) =>

@@ -173,6 +173,7 @@ public sealed class ModelHostTests : IDisposable
         Assert.False(old.IsDisposed);
         Assert.Equal(1, sut.ReloadFailureCount);
         Assert.Equal(1, failures.Total);
+        Assert.Equal(["unloadable"], failures.Reasons);
         using (var lease = sut.Acquire())
         {
             Assert.InRange(Score(lease.Scorer), 0f, 1f);
@@ -186,6 +187,22 @@ public sealed class ModelHostTests : IDisposable
         _time.Advance(Poll);
         Assert.Equal(1, sut.ReloadCount);
         Assert.Equal(2, sut.Current.Generation);
+    }
+
+    [Fact]
+    public void Poll_NewManifestForAnotherFeatureSpec_KeepsTheOldModelAndCountsSpecMismatch()
+    {
+        using var failures = new LongCounterListener(_telemetry, "streamscoring.model_reload_failures");
+        using var sut = CreateSut();
+        sut.Start();
+        var old = sut.Current;
+
+        EditManifest(m => m["feature_spec_hash"] = "0123456789abcdef");
+        _time.Advance(Poll);
+        _time.Advance(Poll);
+
+        Assert.Same(old, sut.Current);
+        Assert.Equal(["spec_mismatch"], failures.Reasons);
     }
 
     [Fact]
@@ -241,11 +258,26 @@ public sealed class ModelHostTests : IDisposable
                     listener.EnableMeasurementEvents(instrument);
                 }
             };
-            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _total, value));
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                Interlocked.Add(ref _total, value);
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == StreamScoringTelemetry.ReasonTag)
+                    {
+                        lock (Reasons)
+                        {
+                            Reasons.Add((string)tag.Value!);
+                        }
+                    }
+                }
+            });
             _listener.Start();
         }
 
         public long Total => Interlocked.Read(ref _total);
+
+        public List<string> Reasons { get; } = [];
 
         public void Dispose() => _listener.Dispose();
     }

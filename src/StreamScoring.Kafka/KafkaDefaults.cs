@@ -33,11 +33,37 @@ public static class KafkaDefaults
     /// <summary>How long shutdown waits for in-flight events before the final commit, in milliseconds.</summary>
     public const int ShutdownDrainTimeoutMs = 10_000;
 
+    /// <summary>
+    /// How many offsets of one partition may be pending (handed downstream, not complete) before the
+    /// loop pauses that partition until it drains.
+    /// </summary>
+    public const int MaxPendingOffsets = 50_000;
+
+    /// <summary>How long shutdown may spend on the final commit, the wait for sibling loops and the consumer close, in milliseconds.</summary>
+    public const int CloseTimeoutMs = 10_000;
+
+    /// <summary>
+    /// librdkafka <c>session.timeout.ms</c> when not configured. 10 s instead of Kafka's 45 s: a member
+    /// that died without leaving (SIGKILL, node loss) holds its partitions this long. Heartbeats come
+    /// from librdkafka's own threads, which .NET garbage collections do not suspend, so a short
+    /// session does not make a busy worker look dead.
+    /// </summary>
+    public const int SessionTimeoutMs = 10_000;
+
+    /// <summary>librdkafka <c>heartbeat.interval.ms</c> when not configured: well under a third of <see cref="SessionTimeoutMs"/>.</summary>
+    public const int HeartbeatIntervalMs = 2_000;
+
+    /// <summary>How often the lag monitor reads committed offsets and high watermarks, in milliseconds.</summary>
+    public const int LagIntervalMs = 5_000;
+
+    /// <summary>First back-off of a failed dead-letter produce, in milliseconds (doubled per attempt, jittered).</summary>
+    public const int DeadLetterRetryInitialMs = 100;
+
+    /// <summary>Longest back-off of a failed dead-letter produce, in milliseconds.</summary>
+    public const int DeadLetterRetryMaxMs = 10_000;
+
     /// <summary>How long disposing the output producer waits for outstanding deliveries, in milliseconds.</summary>
     public const int FlushTimeoutMs = 10_000;
-
-    /// <summary>librdkafka <c>statistics.interval.ms</c> when not configured: how often consumer lag is refreshed.</summary>
-    public const int StatisticsIntervalMs = 5_000;
 
     /// <summary>Default input topic.</summary>
     public const string InputTopic = "clickstream";

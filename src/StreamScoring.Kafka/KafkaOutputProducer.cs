@@ -28,6 +28,7 @@ public sealed class KafkaOutputProducer : IAsyncDisposable
         config.ClientId ??= "streamscoring-producer";
         _producer = new ProducerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, error) => OnError(error))
+            .SetLogHandler((_, message) => LibrdkafkaLog.Write(logger, message))
             .Build();
     }
 

@@ -91,6 +91,13 @@ internal sealed class DeadLetterWriter : IDisposable
         return TimeSpan.FromMilliseconds((cap / 2) + (cap / 2 * random));
     }
 
+    /// <summary>The fatal error behind <paramref name="e"/>, if the producer hit one (a delivery failing after it is not itself flagged fatal).</summary>
+    private Error? Fatal(KafkaException e) =>
+        e.Error.IsFatal ? e.Error
+        : _producer.FatalError is { } fatal ? fatal
+        : e.Error.Code == ErrorCode.Local_Fatal ? new Error(e.Error.Code, e.Error.Reason, isFatal: true)
+        : null;
+
     private async Task ProduceUntilAcknowledgedAsync(byte[]? key, byte[]? value, Headers headers, TopicPartitionOffset source, string code, OffsetTracker tracker)
     {
         try
@@ -105,11 +112,11 @@ internal sealed class DeadLetterWriter : IDisposable
                     tracker.Complete(source.Offset.Value);
                     return;
                 }
-                catch (KafkaException e) when (e.Error.IsFatal)
+                catch (KafkaException e) when (Fatal(e) is { } fatal)
                 {
                     _counters.OnDeadLetterFailed();
                     ConsumerLoopLog.DeadLetterFatal(_logger, e, source.Topic, source.Partition.Value, source.Offset.Value, code);
-                    _onFatal(e.Error);
+                    _onFatal(fatal);
                     return;
                 }
                 catch (Exception e) when (e is KafkaException or ObjectDisposedException)

@@ -60,7 +60,8 @@ public sealed class LoopHarness : IAsyncDisposable
         return running;
     }
 
-    public async Task StopAsync(RunningLoop running)
+    /// <summary>Stops the loop and disposes it; <paramref name="faulted"/>: the loop already ended with an exception the test checked.</summary>
+    public async Task StopAsync(RunningLoop running, bool faulted = false)
     {
         if (!_loops.Remove(running))
         {
@@ -68,7 +69,8 @@ public sealed class LoopHarness : IAsyncDisposable
         }
 
         await running.Stop.CancelAsync();
-        await running.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var stopped = running.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await (faulted ? stopped.ContinueWith(t => Assert.True(t.IsFaulted), TaskScheduler.Default) : stopped);
         running.Loop.Dispose();
         running.Stop.Dispose();
     }

@@ -300,19 +300,46 @@ public sealed class ClickstreamConsumerLoop : IDisposable
         }
     }
 
-    private void Commit()
+    /// <summary>Commits the stored offsets synchronously; false when the commit failed.</summary>
+    private bool Commit()
     {
         try
         {
             _consumer.Commit();
+            return true;
         }
         catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_NoOffset)
         {
             // Nothing stored since the last commit.
+            return true;
         }
         catch (KafkaException e)
         {
             ConsumerLoopLog.CommitFailed(_logger, Name, e.Error.Reason);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// After the final commit: resets the stored offsets so that librdkafka's own commit of the
+    /// partitions it removes while closing (<c>enable.auto.commit</c> commits every valid stored
+    /// offset at unassign) has nothing to send. That commit used to run into the rebalance a sibling
+    /// loop's LeaveGroup had started (<c>COMMITFAIL ... Group rebalance in progress</c>); the offsets
+    /// are committed already. A logical offset is accepted by <c>rd_kafka_offsets_store</c> and
+    /// counts as "nothing stored".
+    /// </summary>
+    private void DisarmCloseCommit()
+    {
+        foreach (var partition in _partitions.Keys)
+        {
+            try
+            {
+                _consumer.StoreOffset(new TopicPartitionOffset(partition, Offset.Unset));
+            }
+            catch (KafkaException e)
+            {
+                ConsumerLoopLog.StoreFailed(_logger, Name, partition, e.Error.Reason);
+            }
         }
     }
 
@@ -457,11 +484,15 @@ public sealed class ClickstreamConsumerLoop : IDisposable
                 if (_fatal is null)
                 {
                     StoreAll();
-                    Commit();
+                    if (Commit())
+                    {
+                        DisarmCloseCommit();
+                    }
                 }
 
                 // Loops of one process leave the group together: the first Close() starts a rebalance,
-                // and a sibling committing during it would be refused ("rebalance in progress").
+                // and a sibling committing during it would be refused ("rebalance in progress"), so
+                // every loop has committed before any of them leaves, and none commits while closing.
                 _closeTogether?.SignalAndWait(Remaining(deadline));
                 _consumer.Close();
             },

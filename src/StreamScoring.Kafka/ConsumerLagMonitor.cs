@@ -29,6 +29,7 @@ public sealed partial class ConsumerLagMonitor : IDisposable
     private readonly IAdminClient _admin;
     private volatile IReadOnlyDictionary<TopicPartition, long> _lag = new Dictionary<TopicPartition, long>();
     private long _failures;
+    private long _lastRefreshedTicks;
 
     /// <summary>Creates the monitor's client (it connects lazily).</summary>
     /// <param name="kafka">librdkafka settings (<c>Kafka:Common</c> + <c>Kafka:Consumer</c>).</param>
@@ -67,7 +68,8 @@ public sealed partial class ConsumerLagMonitor : IDisposable
     public IReadOnlyDictionary<TopicPartition, long> Lag => _lag;
 
     /// <summary>When the last refresh succeeded; null before the first.</summary>
-    public DateTimeOffset? LastRefreshed { get; private set; }
+    public DateTimeOffset? LastRefreshed =>
+        Interlocked.Read(ref _lastRefreshedTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     /// <summary>Refreshes that failed (broker unreachable, timeout); the previous snapshot stays meanwhile.</summary>
     public long Failures => Interlocked.Read(ref _failures);
@@ -105,7 +107,7 @@ public sealed partial class ConsumerLagMonitor : IDisposable
         }
 
         _lag = lag;
-        LastRefreshed = _time.GetUtcNow();
+        Interlocked.Exchange(ref _lastRefreshedTicks, _time.GetUtcNow().UtcTicks);
     }
 
     /// <summary>Frees the client.</summary>

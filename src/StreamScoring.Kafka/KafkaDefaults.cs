@@ -43,15 +43,18 @@ public static class KafkaDefaults
     public const int CloseTimeoutMs = 10_000;
 
     /// <summary>
-    /// librdkafka <c>session.timeout.ms</c> when not configured. 10 s instead of Kafka's 45 s: a member
-    /// that died without leaving (SIGKILL, node loss) holds its partitions this long. Heartbeats come
-    /// from librdkafka's own threads, which .NET garbage collections do not suspend, so a short
-    /// session does not make a busy worker look dead.
+    /// librdkafka <c>session.timeout.ms</c> when not configured, instead of Kafka's 45 s: how long a
+    /// member that died without leaving (SIGKILL, node loss) holds its partitions. 6 s is the brokers'
+    /// default minimum (<c>group.min.session.timeout.ms</c>). A restarted worker consumes again after
+    /// about this plus its start-up time; with static membership (<see cref="ConsumerOptions.InstanceId"/>)
+    /// a restart within the session takes its partitions back without a rebalance. A short session is
+    /// affordable here: heartbeats come from librdkafka's own threads, which .NET garbage collections do
+    /// not suspend, and a spurious rebalance is incremental (cooperative-sticky) and so cheap.
     /// </summary>
-    public const int SessionTimeoutMs = 10_000;
+    public const int SessionTimeoutMs = 6_000;
 
-    /// <summary>librdkafka <c>heartbeat.interval.ms</c> when not configured: well under a third of <see cref="SessionTimeoutMs"/>.</summary>
-    public const int HeartbeatIntervalMs = 2_000;
+    /// <summary>librdkafka <c>heartbeat.interval.ms</c> when not configured: a quarter of <see cref="SessionTimeoutMs"/>, so a session survives three lost heartbeats.</summary>
+    public const int HeartbeatIntervalMs = 1_500;
 
     /// <summary>How often the lag monitor reads committed offsets and high watermarks, in milliseconds.</summary>
     public const int LagIntervalMs = 5_000;

@@ -21,7 +21,7 @@ namespace StreamScoring.Kafka;
 /// rebalance handlers are incremental). Defaults that configuration may override:
 /// <c>group.id</c> = <see cref="ConsumerOptions.GroupId"/>, <c>auto.offset.reset=earliest</c> (a new
 /// group starts from the oldest retained event instead of skipping to the end),
-/// <c>session.timeout.ms=10000</c> and <c>heartbeat.interval.ms=2000</c> (see <see cref="KafkaDefaults.SessionTimeoutMs"/>),
+/// <c>session.timeout.ms=6000</c> and <c>heartbeat.interval.ms=1500</c> (see <see cref="KafkaDefaults.SessionTimeoutMs"/>),
 /// and <c>group.instance.id</c> from <see cref="ConsumerOptions.InstanceId"/>.</para>
 /// <para>Producer settings are <see cref="Common"/>, then <see cref="Producer"/>, then the forced
 /// <c>enable.idempotence=true</c> and <c>acks=all</c>: retries never duplicate or reorder outputs.</para>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
 using Confluent.Kafka;
@@ -14,10 +15,11 @@ namespace StreamScoring.Kafka;
 /// each on a dedicated thread (<see cref="Start"/>), all in one consumer group.
 /// </summary>
 /// <remarks>
-/// <para>This class is the loop itself: polling, offset tracking, storing and committing, and the
-/// rebalance handlers. Dead letters are written by <see cref="DeadLetterWriter"/>; which partitions
-/// are paused (channel full, <see cref="ConsumptionGate"/> closed, too many pending offsets) is
-/// decided by <see cref="PauseController"/>.</para>
+/// <para>This class is the loop itself: polling, handing each message on, the rebalance handlers and
+/// the shutdown sequence. The partitions held and their offsets (tracking, storing, committing,
+/// draining) live in <see cref="AssignedPartitions"/>; dead letters are written by
+/// <see cref="DeadLetterWriter"/>; which partitions are paused (channel full, <see cref="ConsumptionGate"/>
+/// closed, too many pending offsets) is decided by <see cref="PauseController"/>.</para>
 /// <para><b>Offsets.</b> Every message is tracked in its partition's <see cref="OffsetTracker"/>;
 /// valid events complete through <see cref="ConsumedEvent.Complete"/>, invalid ones when the
 /// dead-letter produce is acknowledged. Every <see cref="ConsumerOptions.StoreInterval"/> the loop
@@ -45,15 +47,10 @@ public sealed class ClickstreamConsumerLoop : IDisposable
     private readonly Barrier? _closeTogether;
     private readonly DeadLetterWriter _deadLetters;
     private readonly PauseController _pauses;
-
-    // Touched only on the loop thread (rebalance handlers run inside Consume).
-    private readonly Dictionary<TopicPartition, PartitionState> _partitions = [];
+    private readonly AssignedPartitions _partitions;
     private bool _closing;
     private int _started;
-
     private volatile Error? _fatal;
-    private volatile TopicPartition[] _assignment = [];
-    private volatile OffsetTracker[] _trackers = [];
 
     /// <summary>Creates the consumer (not yet subscribed).</summary>
     /// <param name="kafka">librdkafka settings.</param>
@@ -103,6 +100,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
             .Build();
         _deadLetters = new DeadLetterWriter(deadLetters, topics.DeadLetter, Counters, logger, _time, OnError);
         _pauses = new PauseController(_consumer, output, gate, Name, Counters, logger);
+        _partitions = new AssignedPartitions(_consumer, options.MaxPendingOffsets, _time, Name, logger);
     }
 
     /// <summary>Name of this consumer in logs (<c>consumer-N</c>); also its default <c>client.id</c> suffix.</summary>
@@ -112,7 +110,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
     public ConsumerLoopCounters Counters { get; } = new();
 
     /// <summary>Partitions currently assigned to this consumer (for readiness). Safe from any thread.</summary>
-    public IReadOnlyList<TopicPartition> Assignment => _assignment;
+    public IReadOnlyList<TopicPartition> Assignment => _partitions.Partitions;
 
     /// <summary>True while consumption is paused because the downstream channel is full.</summary>
     public bool IsPaused => _pauses.IsHolding;
@@ -132,7 +130,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
     {
         get
         {
-            var trackers = _trackers;
+            var trackers = _partitions.Trackers;
             var pending = new PendingOffsets[trackers.Length];
             for (var i = 0; i < trackers.Length; i++)
             {
@@ -171,7 +169,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
             {
                 // While an event waits for room, the room wait paces the loop; the poll still serves
                 // rebalances and errors, and a paused consumer keeps its group membership.
-                var waited = _pauses.Update(_partitions);
+                var waited = _pauses.Update(_partitions.States);
                 var result = Poll(waited ? TimeSpan.Zero : PollTimeout);
                 if (result is not null && !result.IsPartitionEOF)
                 {
@@ -180,7 +178,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
 
                 if (_time.GetElapsedTime(nextStore) >= TimeSpan.Zero)
                 {
-                    StoreAll();
+                    _partitions.StoreAll();
                     nextStore = _time.GetTimestamp() + (long)(_options.StoreInterval.TotalSeconds * _time.TimestampFrequency);
                 }
             }
@@ -223,7 +221,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
 
     private void Handle(ConsumeResult<byte[], byte[]> result)
     {
-        var state = StateOf(result.TopicPartition);
+        var state = _partitions.StateOf(result.TopicPartition);
         if (_pauses.MustHold(result.TopicPartition, state))
         {
             _pauses.PutBack(result);
@@ -250,108 +248,10 @@ public sealed class ClickstreamConsumerLoop : IDisposable
         _pauses.Offer(new ConsumedEvent(evt, result.TopicPartitionOffset, now, state.Tracker, appended));
     }
 
-    private PartitionState StateOf(TopicPartition partition)
-    {
-        if (!_partitions.TryGetValue(partition, out var state))
-        {
-            // Messages only come from assigned partitions, whose state OnAssigned created; this
-            // covers a handler the client did not call (it cannot hurt to track).
-            state = NewState(partition);
-            _partitions[partition] = state;
-            Published();
-        }
-
-        return state;
-    }
-
-    private PartitionState NewState(TopicPartition partition) =>
-        new(new OffsetTracker(partition, _options.MaxPendingOffsets, _time));
-
-    /// <summary>Publishes the assignment to other threads after <see cref="_partitions"/> changed.</summary>
-    private void Published()
-    {
-        _assignment = [.. _partitions.Keys];
-        _trackers = [.. _partitions.Values.Select(s => s.Tracker)];
-    }
-
-    private void StoreAll()
-    {
-        foreach (var (partition, state) in _partitions)
-        {
-            Store(partition, state, state.Tracker.Committable);
-        }
-    }
-
-    private void Store(TopicPartition partition, PartitionState state, Offset committable)
-    {
-        if (committable == Offset.Unset || committable.Value == state.LastStored)
-        {
-            return;
-        }
-
-        try
-        {
-            _consumer.StoreOffset(new TopicPartitionOffset(partition, committable));
-            state.LastStored = committable.Value;
-        }
-        catch (KafkaException e)
-        {
-            ConsumerLoopLog.StoreFailed(_logger, Name, partition, e.Error.Reason);
-        }
-    }
-
-    /// <summary>Commits the stored offsets synchronously; false when the commit failed.</summary>
-    private bool Commit()
-    {
-        try
-        {
-            _consumer.Commit();
-            return true;
-        }
-        catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_NoOffset)
-        {
-            // Nothing stored since the last commit.
-            return true;
-        }
-        catch (KafkaException e)
-        {
-            ConsumerLoopLog.CommitFailed(_logger, Name, e.Error.Reason);
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// After the final commit: resets the stored offsets so that librdkafka's own commit of the
-    /// partitions it removes while closing (<c>enable.auto.commit</c> commits every valid stored
-    /// offset at unassign) has nothing to send. That commit used to run into the rebalance a sibling
-    /// loop's LeaveGroup had started (<c>COMMITFAIL ... Group rebalance in progress</c>); the offsets
-    /// are committed already. A logical offset is accepted by <c>rd_kafka_offsets_store</c> and
-    /// counts as "nothing stored".
-    /// </summary>
-    private void DisarmCloseCommit()
-    {
-        foreach (var partition in _partitions.Keys)
-        {
-            try
-            {
-                _consumer.StoreOffset(new TopicPartitionOffset(partition, Offset.Unset));
-            }
-            catch (KafkaException e)
-            {
-                ConsumerLoopLog.StoreFailed(_logger, Name, partition, e.Error.Reason);
-            }
-        }
-    }
-
     private void OnAssigned(List<TopicPartition> partitions)
     {
-        foreach (var partition in partitions)
-        {
-            _partitions[partition] = NewState(partition);
-        }
-
         // While the gate is closed or the channel full, the next turn pauses these as well.
-        Published();
+        _partitions.Add(partitions);
         ConsumerLoopLog.Assigned(_logger, Name, new PartitionList(partitions));
     }
 
@@ -360,84 +260,28 @@ public sealed class ClickstreamConsumerLoop : IDisposable
         // Still assigned while this handler runs: the last chance to commit for them. While closing,
         // Shutdown already drained, stored and committed everything; committing again here would race
         // the sibling loops leaving the group ("rebalance in progress").
+        var partitions = revoked.Select(p => p.TopicPartition).ToList();
         if (!_closing)
         {
-            DrainRevoked(revoked, _options.RevokeDrainTimeout);
+            _partitions.Drain(partitions, _pauses.Held?.Source.TopicPartition, _options.RevokeDrainTimeout);
         }
 
-        foreach (var tpo in revoked)
-        {
-            if (_partitions.Remove(tpo.TopicPartition, out var state))
-            {
-                Store(tpo.TopicPartition, state, state.Tracker.Close());
-            }
-        }
-
+        _partitions.Remove(partitions, storeFinal: true);
         if (!_closing)
         {
-            Commit();
+            _partitions.Commit();
         }
 
-        Forget(revoked);
+        _pauses.Forget(partitions);
         ConsumerLoopLog.Revoked(_logger, Name, new PartitionList(revoked));
     }
 
     private void OnLost(List<TopicPartitionOffset> lost)
     {
-        foreach (var tpo in lost)
-        {
-            if (_partitions.Remove(tpo.TopicPartition, out var state))
-            {
-                state.Tracker.Close();
-            }
-        }
-
-        Forget(lost);
+        var partitions = lost.Select(p => p.TopicPartition).ToList();
+        _partitions.Remove(partitions, storeFinal: false);
+        _pauses.Forget(partitions);
         ConsumerLoopLog.Lost(_logger, Name, new PartitionList(lost));
-    }
-
-    private void Forget(List<TopicPartitionOffset> gone)
-    {
-        _pauses.Forget(gone.Select(p => p.TopicPartition).ToList());
-        Published();
-    }
-
-    private void DrainRevoked(List<TopicPartitionOffset> revoked, TimeSpan timeout)
-    {
-        var trackers = revoked
-            .Select(p => _partitions.TryGetValue(p.TopicPartition, out var s) ? s.Tracker : null)
-            .OfType<OffsetTracker>()
-            .ToList();
-        Drain(trackers, timeout);
-    }
-
-    /// <summary>Waits until the trackers have nothing in flight but the held event (which waits for this thread).</summary>
-    private void Drain(List<OffsetTracker> trackers, TimeSpan timeout)
-    {
-        var start = _time.GetTimestamp();
-        int inFlight;
-        while ((inFlight = InFlight(trackers)) > 0)
-        {
-            if (_time.GetElapsedTime(start) >= timeout)
-            {
-                ConsumerLoopLog.DrainTimedOut(_logger, Name, inFlight, timeout);
-                return;
-            }
-
-            Thread.Sleep(5);
-        }
-    }
-
-    private int InFlight(List<OffsetTracker> trackers)
-    {
-        var held = _pauses.Held?.Source.TopicPartition;
-        var total = 0;
-        foreach (var tracker in trackers)
-        {
-            total += tracker.PendingCount - (tracker.Partition == held ? 1 : 0);
-        }
-
-        return total;
     }
 
     private void Shutdown()
@@ -447,7 +291,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
         {
             if (_fatal is null)
             {
-                Drain([.. _partitions.Values.Select(s => s.Tracker)], _options.ShutdownDrainTimeout);
+                _partitions.Drain(null, _pauses.Held?.Source.TopicPartition, _options.ShutdownDrainTimeout);
             }
 
             // Dead letters still unacknowledged stay uncommitted; the next owner writes them again.
@@ -457,15 +301,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
         }
         finally
         {
-            // Through the published snapshot, not _partitions: after a timed-out close the helper
-            // thread may still be inside librdkafka, and its rebalance handlers own _partitions.
-            foreach (var tracker in _trackers)
-            {
-                tracker.Close();
-            }
-
-            _assignment = [];
-            _trackers = [];
+            _partitions.CloseAll();
             ConsumerLoopLog.Stopped(_logger, Name, Counters.Consumed);
         }
     }
@@ -477,16 +313,17 @@ public sealed class ClickstreamConsumerLoop : IDisposable
     /// </summary>
     private void CloseWithin(TimeSpan timeout)
     {
-        var deadline = _time.GetTimestamp() + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
+        // Real time, like the Wait below: the bound holds whatever clock the loop was given.
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         var close = Task.Factory.StartNew(
             () =>
             {
                 if (_fatal is null)
                 {
-                    StoreAll();
-                    if (Commit())
+                    _partitions.StoreAll();
+                    if (_partitions.Commit())
                     {
-                        DisarmCloseCommit();
+                        _partitions.DisarmCloseCommit();
                     }
                 }
 
@@ -512,9 +349,9 @@ public sealed class ClickstreamConsumerLoop : IDisposable
         }
     }
 
-    private TimeSpan Remaining(long deadline)
+    private static TimeSpan Remaining(long deadline)
     {
-        var remaining = TimeSpan.FromSeconds((double)(deadline - _time.GetTimestamp()) / _time.TimestampFrequency);
+        var remaining = TimeSpan.FromSeconds((double)(deadline - Stopwatch.GetTimestamp()) / Stopwatch.Frequency);
         return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
     }
 

@@ -30,6 +30,7 @@ public sealed partial class ConsumerLagMonitor : IDisposable
     private volatile IReadOnlyDictionary<TopicPartition, long> _lag = new Dictionary<TopicPartition, long>();
     private long _failures;
     private long _lastRefreshedTicks;
+    private int _disposed;
 
     /// <summary>Creates the monitor's client (it connects lazily).</summary>
     /// <param name="kafka">librdkafka settings (<c>Kafka:Common</c> + <c>Kafka:Consumer</c>).</param>
@@ -110,9 +111,14 @@ public sealed partial class ConsumerLagMonitor : IDisposable
         Interlocked.Exchange(ref _lastRefreshedTicks, _time.GetUtcNow().UtcTicks);
     }
 
-    /// <summary>Frees the client.</summary>
+    /// <summary>Frees the client. Idempotent (a host may dispose its services twice; Confluent's dependent admin client is not).</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _admin.Dispose();
         _consumer.Dispose();
     }

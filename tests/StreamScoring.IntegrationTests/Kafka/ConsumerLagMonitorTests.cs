@@ -59,4 +59,18 @@ public sealed class ConsumerLagMonitorTests(KafkaClusterFixture fixture, ITestOu
         await run.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(0, sut.Failures);
     }
+
+    /// <summary>Regression: the host disposed the worker twice, and Confluent's dependent admin client threw on the second dispose.</summary>
+    [Fact]
+    public async Task Dispose_Twice_DoesNotThrow()
+    {
+        await using var harness = new LoopHarness(fixture, output, partitions: 1);
+        var sut = harness.CreateLagMonitor();
+        sut.Refresh();
+
+        sut.Dispose();
+        sut.Dispose();
+
+        Assert.Single(sut.Lag);
+    }
 }

@@ -17,10 +17,13 @@ public sealed class ConsumerLoopCounters
     /// <summary>Messages read from the input topic, valid or not.</summary>
     public long Consumed => Volatile.Read(ref _consumed);
 
-    /// <summary>Times the loop paused its partitions because the downstream channel was full.</summary>
+    /// <summary>Times the loop held an event and paused its partitions because the downstream channel was full.</summary>
     public long Pauses => Volatile.Read(ref _pauses);
 
-    /// <summary>Dead letters that could not be produced (their offsets stay uncommitted).</summary>
+    /// <summary>
+    /// Failed dead-letter produce attempts (<c>streamscoring_dead_letter_failures_total</c>); every retry
+    /// counts. The offset of a dead letter stays uncommitted until its produce is acknowledged.
+    /// </summary>
     public long DeadLetterFailures => Volatile.Read(ref _deadLetterFailures);
 
     /// <summary>Invalid messages sent to the dead-letter topic, all reasons together.</summary>

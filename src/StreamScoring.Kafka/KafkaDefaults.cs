@@ -33,11 +33,40 @@ public static class KafkaDefaults
     /// <summary>How long shutdown waits for in-flight events before the final commit, in milliseconds.</summary>
     public const int ShutdownDrainTimeoutMs = 10_000;
 
+    /// <summary>
+    /// How many offsets of one partition may be pending (handed downstream, not complete) before the
+    /// loop pauses that partition until it drains.
+    /// </summary>
+    public const int MaxPendingOffsets = 50_000;
+
+    /// <summary>How long shutdown may spend on the final commit, the wait for sibling loops and the consumer close, in milliseconds.</summary>
+    public const int CloseTimeoutMs = 10_000;
+
+    /// <summary>
+    /// librdkafka <c>session.timeout.ms</c> when not configured, instead of Kafka's 45 s: how long a
+    /// member that died without leaving (SIGKILL, node loss) holds its partitions. 6 s is the brokers'
+    /// default minimum (<c>group.min.session.timeout.ms</c>). A restarted worker consumes again after
+    /// about this plus its start-up time; with static membership (<see cref="ConsumerOptions.InstanceId"/>)
+    /// a restart within the session takes its partitions back without a rebalance. A short session is
+    /// affordable here: heartbeats come from librdkafka's own threads, which .NET garbage collections do
+    /// not suspend, and a spurious rebalance is incremental (cooperative-sticky) and so cheap.
+    /// </summary>
+    public const int SessionTimeoutMs = 6_000;
+
+    /// <summary>librdkafka <c>heartbeat.interval.ms</c> when not configured: a quarter of <see cref="SessionTimeoutMs"/>, so a session survives three lost heartbeats.</summary>
+    public const int HeartbeatIntervalMs = 1_500;
+
+    /// <summary>How often the lag monitor reads committed offsets and high watermarks, in milliseconds.</summary>
+    public const int LagIntervalMs = 5_000;
+
+    /// <summary>First back-off of a failed dead-letter produce, in milliseconds (doubled per attempt, jittered).</summary>
+    public const int DeadLetterRetryInitialMs = 100;
+
+    /// <summary>Longest back-off of a failed dead-letter produce, in milliseconds.</summary>
+    public const int DeadLetterRetryMaxMs = 10_000;
+
     /// <summary>How long disposing the output producer waits for outstanding deliveries, in milliseconds.</summary>
     public const int FlushTimeoutMs = 10_000;
-
-    /// <summary>librdkafka <c>statistics.interval.ms</c> when not configured: how often consumer lag is refreshed.</summary>
-    public const int StatisticsIntervalMs = 5_000;
 
     /// <summary>Default input topic.</summary>
     public const string InputTopic = "clickstream";

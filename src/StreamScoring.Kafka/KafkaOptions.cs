@@ -1,3 +1,4 @@
+using System.Globalization;
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 using StreamScoring.Kafka.Internal;
@@ -19,8 +20,9 @@ namespace StreamScoring.Kafka;
 /// <c>auto.commit.interval.ms</c>), <c>partition.assignment.strategy=cooperative-sticky</c> (the loop's
 /// rebalance handlers are incremental). Defaults that configuration may override:
 /// <c>group.id</c> = <see cref="ConsumerOptions.GroupId"/>, <c>auto.offset.reset=earliest</c> (a new
-/// group starts from the oldest retained event instead of skipping to the end) and
-/// <c>statistics.interval.ms=5000</c> (consumer lag).</para>
+/// group starts from the oldest retained event instead of skipping to the end),
+/// <c>session.timeout.ms=6000</c> and <c>heartbeat.interval.ms=1500</c> (see <see cref="KafkaDefaults.SessionTimeoutMs"/>),
+/// and <c>group.instance.id</c> from <see cref="ConsumerOptions.InstanceId"/>.</para>
 /// <para>Producer settings are <see cref="Common"/>, then <see cref="Producer"/>, then the forced
 /// <c>enable.idempotence=true</c> and <c>acks=all</c>: retries never duplicate or reorder outputs.</para>
 /// </remarks>
@@ -43,14 +45,22 @@ public sealed class KafkaOptions
 
     /// <summary>Builds the consumer configuration: merged properties plus the forced settings.</summary>
     /// <exception cref="OptionsValidationException">The configuration is invalid; the message names the key.</exception>
-    public ConsumerConfig CreateConsumerConfig(ConsumerOptions loop)
+    /// <param name="loop">Consumer loop options (group, static membership).</param>
+    /// <param name="loopIndex">Index of the loop in its process (0..Workers-1): suffix of its <c>group.instance.id</c>.</param>
+    public ConsumerConfig CreateConsumerConfig(ConsumerOptions loop, int loopIndex = 0)
     {
         ArgumentNullException.ThrowIfNull(loop);
+        ArgumentOutOfRangeException.ThrowIfNegative(loopIndex);
         KafkaOptionsValidator.ThrowIfInvalid(this);
         var merged = ClientSettings.Merge(Common, Consumer);
         merged.TryAdd("group.id", loop.GroupId);
         merged.TryAdd("auto.offset.reset", "earliest");
-        merged.TryAdd("statistics.interval.ms", KafkaDefaults.StatisticsIntervalMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        merged.TryAdd("session.timeout.ms", KafkaDefaults.SessionTimeoutMs.ToString(CultureInfo.InvariantCulture));
+        merged.TryAdd("heartbeat.interval.ms", KafkaDefaults.HeartbeatIntervalMs.ToString(CultureInfo.InvariantCulture));
+        if (!string.IsNullOrEmpty(loop.InstanceId))
+        {
+            merged.TryAdd("group.instance.id", loop.InstanceId + "-" + loopIndex.ToString(CultureInfo.InvariantCulture));
+        }
         foreach (var (key, value) in ClientSettings.ForcedConsumer)
         {
             merged[key] = value;

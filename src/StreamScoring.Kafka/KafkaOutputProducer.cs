@@ -15,6 +15,7 @@ public sealed class KafkaOutputProducer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeSpan _flushTimeout;
     private int _disposed;
+    private volatile Error? _fatal;
 
     /// <summary>Creates the producer from <paramref name="options"/> (<c>Kafka:Common</c> + <c>Kafka:Producer</c>).</summary>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The Kafka configuration is invalid.</exception>
@@ -28,6 +29,7 @@ public sealed class KafkaOutputProducer : IAsyncDisposable
         config.ClientId ??= "streamscoring-producer";
         _producer = new ProducerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, error) => OnError(error))
+            .SetLogHandler((_, message) => LibrdkafkaLog.Write(logger, message))
             .Build();
     }
 
@@ -47,6 +49,15 @@ public sealed class KafkaOutputProducer : IAsyncDisposable
         var message = new Message<byte[], byte[]> { Key = key!, Value = value!, Headers = headers };
         return _producer.ProduceAsync(topic, message, cancellationToken);
     }
+
+    /// <summary>
+    /// The fatal error the producer hit, or null. Once set every later produce fails (librdkafka
+    /// reports those failures with the error's code but not as fatal), so callers that retry check it.
+    /// </summary>
+    public Error? FatalError => _fatal;
+
+    /// <summary>The librdkafka client, for fault injection in tests.</summary>
+    internal Handle ClientHandle => _producer.Handle;
 
     /// <summary>Waits up to <see cref="KafkaOptions.FlushTimeout"/> for outstanding deliveries, then frees the producer.</summary>
     public async ValueTask DisposeAsync()
@@ -72,6 +83,7 @@ public sealed class KafkaOutputProducer : IAsyncDisposable
         {
             // With idempotence a fatal error means the producer can no longer guarantee ordering
             // or exactly-once delivery per partition; every later produce fails.
+            _fatal = error;
             ProducerLog.Fatal(_logger, error.Code, error.Reason);
             return;
         }

@@ -16,6 +16,11 @@ namespace StreamScoring.Kafka;
 /// <para>One instance lives for one assignment of its partition. When the partition is revoked or
 /// lost the loop calls <see cref="Close"/>: later completions from events still in flight are
 /// ignored, so they can never move the offset of a later assignment of the same partition.</para>
+/// <para><b>Bound.</b> The window from the oldest pending offset to the newest tracked one holds at most
+/// <see cref="MaxPending"/> offsets before <see cref="IsFull"/> turns true; the loop then pauses the
+/// partition until completions shrink the window (backpressure: nothing is dropped, memory stays bounded).
+/// Each offset remembers when it was tracked, so <see cref="OldestPendingAge"/> tells how long the
+/// committed offset has been held back.</para>
 /// </remarks>
 public sealed class OffsetTracker
 {
@@ -28,7 +33,9 @@ public sealed class OffsetTracker
     // are a few instructions long, so a plain lock beats anything cleverer here.
     private const int InitialCapacity = 64;
     private readonly Lock _lock = new();
+    private readonly TimeProvider _time;
     private long[] _offsets = new long[InitialCapacity];
+    private long[] _trackedAt = new long[InitialCapacity];
     private bool[] _done = new bool[InitialCapacity];
     private int _head;
     private int _count;
@@ -37,14 +44,69 @@ public sealed class OffsetTracker
     private bool _closed;
 
     /// <summary>Creates a tracker for one partition assignment.</summary>
-    public OffsetTracker(TopicPartition partition)
+    /// <param name="partition">The partition.</param>
+    /// <param name="maxPending">Size of the window (oldest pending to newest tracked) at which <see cref="IsFull"/> turns true; unbounded by default.</param>
+    /// <param name="timeProvider">Clock that stamps each tracked offset (for <see cref="OldestPendingAge"/>); the system clock by default.</param>
+    public OffsetTracker(TopicPartition partition, int maxPending = int.MaxValue, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(partition);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPending, 1);
         Partition = partition;
+        MaxPending = maxPending;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>The partition whose offsets this tracker follows.</summary>
     public TopicPartition Partition { get; }
+
+    /// <summary>The window size at which <see cref="IsFull"/> turns true.</summary>
+    public int MaxPending { get; }
+
+    /// <summary>
+    /// True when the offsets from the oldest pending one to the newest tracked one (completed or not)
+    /// number <see cref="MaxPending"/> or more: the consumer must stop handing this partition's messages
+    /// downstream until completions make room. Tracking still works past it.
+    /// </summary>
+    public bool IsFull => WindowCount >= MaxPending;
+
+    /// <summary>
+    /// Offsets held from the oldest pending one to the newest tracked one, completed or not: what the
+    /// tracker keeps in memory, and what <see cref="MaxPending"/> bounds.
+    /// </summary>
+    public int WindowCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// How long ago the oldest pending offset (the one holding the committable offset back) was
+    /// tracked; <see cref="TimeSpan.Zero"/> when nothing is pending.
+    /// </summary>
+    public TimeSpan OldestPendingAge
+    {
+        get
+        {
+            long trackedAt;
+            lock (_lock)
+            {
+                if (_count == 0)
+                {
+                    return TimeSpan.Zero;
+                }
+
+                // The head is never done (done heads leave at once), so it is the oldest pending offset.
+                trackedAt = _trackedAt[_head];
+            }
+
+            return _time.GetElapsedTime(trackedAt);
+        }
+    }
 
     /// <summary>Offsets tracked and not yet completed (including those completed out of order behind a pending one).</summary>
     public int PendingCount
@@ -97,6 +159,7 @@ public sealed class OffsetTracker
             ThrowNegativeOffset(offset);
         }
 
+        var now = _time.GetTimestamp();
         lock (_lock)
         {
             if (_closed || offset <= _lastTracked)
@@ -111,6 +174,7 @@ public sealed class OffsetTracker
 
             var slot = (_head + _count) & (_offsets.Length - 1);
             _offsets[slot] = offset;
+            _trackedAt[slot] = now;
             _done[slot] = false;
             _count++;
             _lastTracked = offset;
@@ -216,15 +280,18 @@ public sealed class OffsetTracker
     {
         // Capacity stays a power of two so a slot is (head + i) & mask.
         var offsets = new long[_offsets.Length * 2];
+        var trackedAt = new long[offsets.Length];
         var done = new bool[offsets.Length];
         var mask = _offsets.Length - 1;
         for (var i = 0; i < _count; i++)
         {
             offsets[i] = _offsets[(_head + i) & mask];
+            trackedAt[i] = _trackedAt[(_head + i) & mask];
             done[i] = _done[(_head + i) & mask];
         }
 
         _offsets = offsets;
+        _trackedAt = trackedAt;
         _done = done;
         _head = 0;
     }

@@ -15,8 +15,8 @@ internal static partial class ConsumerLoopLog
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Consumer {Loop} lost {Partitions} without a chance to commit; their uncommitted events will be re-read by the new owner")]
     public static partial void Lost(ILogger logger, string loop, PartitionList partitions);
 
-    [LoggerMessage(EventId = 103, Level = LogLevel.Debug, Message = "Consumer {Loop} paused {Count} partitions: downstream channel full")]
-    public static partial void Paused(ILogger logger, string loop, int count);
+    [LoggerMessage(EventId = 103, Level = LogLevel.Debug, Message = "Consumer {Loop} paused {Count} partitions ({Why})")]
+    public static partial void Paused(ILogger logger, string loop, int count, string why);
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Debug, Message = "Consumer {Loop} resumed {Count} partitions")]
     public static partial void Resumed(ILogger logger, string loop, int count);
@@ -24,8 +24,17 @@ internal static partial class ConsumerLoopLog
     [LoggerMessage(EventId = 105, Level = LogLevel.Debug, Message = "Dead-lettered {Topic} [{Partition}] @{Offset}: {Reason}")]
     public static partial void DeadLettered(ILogger logger, string topic, int partition, long offset, string reason);
 
-    [LoggerMessage(EventId = 106, Level = LogLevel.Error, Message = "Dead letter for {Topic} [{Partition}] @{Offset} ({Reason}) was not delivered; the offset stays uncommitted and the event will be re-read after a restart or rebalance")]
-    public static partial void DeadLetterFailed(ILogger logger, Exception exception, string topic, int partition, long offset, string reason);
+    [LoggerMessage(EventId = 106, Level = LogLevel.Error, Message = "Dead letter for {Topic} [{Partition}] @{Offset} ({Reason}) was not delivered (attempt {Attempt}); retrying in {Delay}. The offset stays uncommitted meanwhile")]
+    public static partial void DeadLetterRetrying(ILogger logger, Exception exception, string topic, int partition, long offset, string reason, int attempt, TimeSpan delay);
+
+    [LoggerMessage(EventId = 114, Level = LogLevel.Critical, Message = "Dead letter for {Topic} [{Partition}] @{Offset} ({Reason}) failed with a fatal producer error; the consumer stops and the message will be re-read after the restart")]
+    public static partial void DeadLetterFatal(ILogger logger, Exception exception, string topic, int partition, long offset, string reason);
+
+    [LoggerMessage(EventId = 115, Level = LogLevel.Warning, Message = "Dead letter for {Topic} [{Partition}] @{Offset} ({Reason}) abandoned: the consumer is stopping or lost the partition; the offset stays uncommitted and the next owner re-reads the message")]
+    public static partial void DeadLetterAbandoned(ILogger logger, Exception exception, string topic, int partition, long offset, string reason);
+
+    [LoggerMessage(EventId = 116, Level = LogLevel.Warning, Message = "Consumer {Loop}: shutdown step '{Step}' did not finish within {Timeout}; giving up on it")]
+    public static partial void ShutdownStepTimedOut(ILogger logger, string loop, string step, TimeSpan timeout);
 
     [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "Consumer {Loop} could not commit offsets: {Reason}")]
     public static partial void CommitFailed(ILogger logger, string loop, string reason);

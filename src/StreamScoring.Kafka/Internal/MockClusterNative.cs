@@ -68,6 +68,10 @@ internal static partial class MockClusterNative
     [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_push_request_errors_array")]
     public static unsafe partial void PushRequestErrorsArray(IntPtr mcluster, short apiKey, nuint count, int* errors);
 
+    /// <summary>Raises a fatal error on a client instance, as if librdkafka had hit one (<c>rd_kafka_test_fatal_error</c>); for tests.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "rd_kafka_test_fatal_error", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int TestFatalError(IntPtr rk, int error, string reason);
+
     /// <summary>The loaded library, for tests that check which file is in use.</summary>
     public static IntPtr LibraryHandle => Handle.Value;
 

@@ -31,6 +31,7 @@ public sealed partial class StreamScoringWorker : BackgroundService
     private readonly ILogger _logger;
     private readonly ClickstreamConsumerLoop[] _loops;
     private readonly Barrier _closeTogether;
+    private readonly ConsumerLagMonitor _lag;
     private readonly long[] _pumpedConsumed;
     private readonly long[,] _pumpedDeadLettered;
     private readonly TimeSpan _shutdownDeadline;
@@ -46,7 +47,8 @@ public sealed partial class StreamScoringWorker : BackgroundService
         StreamScoringTelemetry telemetry,
         IHostApplicationLifetime lifetime,
         TimeProvider timeProvider,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        ConsumptionGate gate)
     {
         ArgumentNullException.ThrowIfNull(consumer);
         ArgumentNullException.ThrowIfNull(shutdown);
@@ -65,11 +67,12 @@ public sealed partial class StreamScoringWorker : BackgroundService
         _time = timeProvider;
         _logger = loggers.CreateLogger<StreamScoringWorker>();
         _closeTogether = new Barrier(consumer.Value.Workers);
-        _loops = [.. Enumerable.Range(0, consumer.Value.Workers).Select(_ => new ClickstreamConsumerLoop(
-            kafka.Value, topics.Value, consumer.Value, pipeline.Input, producer, loggers.CreateLogger<ClickstreamConsumerLoop>(), timeProvider, _closeTogether))];
+        _loops = [.. Enumerable.Range(0, consumer.Value.Workers).Select(i => new ClickstreamConsumerLoop(
+            kafka.Value, topics.Value, consumer.Value, pipeline.Input, producer, loggers.CreateLogger<ClickstreamConsumerLoop>(), timeProvider, _closeTogether, gate, i))];
+        _lag = new ConsumerLagMonitor(kafka.Value, topics.Value, consumer.Value, loggers.CreateLogger<ConsumerLagMonitor>(), timeProvider);
         _pumpedConsumed = new long[_loops.Length];
         _pumpedDeadLettered = new long[_loops.Length, EventErrors.All.Count + 1];
-        telemetry.SetConsumerLagSource(() => _loops.SelectMany(l => l.ConsumerLag)
+        telemetry.SetConsumerLagSource(() => _lag.Lag
             .Select(kv => StreamScoringTelemetry.ConsumerLag(kv.Key.Topic, kv.Key.Partition.Value, kv.Value)));
     }
 
@@ -85,6 +88,7 @@ public sealed partial class StreamScoringWorker : BackgroundService
         var loops = _loops.Select(l => l.Start(stopConsumers.Token)).ToArray();
         using var stopPump = new CancellationTokenSource();
         var pump = PumpCountersAsync(stopPump.Token);
+        var lag = _lag.RunAsync(stopPump.Token);
 
         // Supervise, never hope: a consumer loop or the pipeline ending before a stop is requested is a failure.
         var anyLoopEnded = Task.WhenAny(loops);
@@ -139,6 +143,7 @@ public sealed partial class StreamScoringWorker : BackgroundService
 
         await stopPump.CancelAsync();
         await pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await lag.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         Pump();
     }
 
@@ -151,6 +156,7 @@ public sealed partial class StreamScoringWorker : BackgroundService
         }
 
         _closeTogether.Dispose();
+        _lag.Dispose();
         base.Dispose();
     }
 

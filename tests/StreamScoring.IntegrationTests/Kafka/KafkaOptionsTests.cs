@@ -66,11 +66,48 @@ public sealed class KafkaOptionsTests
         Assert.True(consumer.EnableAutoCommit);
         Assert.Equal(PartitionAssignmentStrategy.CooperativeSticky, consumer.PartitionAssignmentStrategy);
         Assert.Equal(AutoOffsetReset.Earliest, consumer.AutoOffsetReset);
-        Assert.Equal(KafkaDefaults.StatisticsIntervalMs, consumer.StatisticsIntervalMs);
+        Assert.Equal(KafkaDefaults.SessionTimeoutMs, consumer.SessionTimeoutMs);
+        Assert.Equal(KafkaDefaults.HeartbeatIntervalMs, consumer.HeartbeatIntervalMs);
+        Assert.Null(consumer.GroupInstanceId);
         Assert.Equal("streamscoring", consumer.GroupId);
         Assert.True(producer.EnableIdempotence);
         Assert.Equal(Acks.All, producer.Acks);
         Assert.Equal(2, loop.Workers);
+        Assert.Equal(KafkaDefaults.MaxPendingOffsets, loop.MaxPendingOffsets);
+    }
+
+    [Fact]
+    public void CreateConsumerConfig_InstanceIdAndSessionTimeout_StaticMemberPerLoopAndOverridable()
+    {
+        using var provider = CreateSut(new()
+        {
+            ["Kafka:Common:bootstrap.servers"] = "localhost:9092",
+            ["Kafka:Consumer:session.timeout.ms"] = "30000",
+            ["Kafka:ConsumerLoop:InstanceId"] = "scoring-7f9c-0",
+        });
+        var kafka = provider.GetRequiredService<IOptions<KafkaOptions>>().Value;
+        var loop = provider.GetRequiredService<IOptions<ConsumerOptions>>().Value;
+
+        var first = kafka.CreateConsumerConfig(loop, 0);
+        var second = kafka.CreateConsumerConfig(loop, 1);
+
+        Assert.Equal("scoring-7f9c-0-0", first.GroupInstanceId);
+        Assert.Equal("scoring-7f9c-0-1", second.GroupInstanceId);
+        Assert.Equal(30000, first.SessionTimeoutMs);
+        Assert.Equal(KafkaDefaults.HeartbeatIntervalMs, first.HeartbeatIntervalMs);
+    }
+
+    [Theory]
+    [InlineData("Kafka:ConsumerLoop:MaxPendingOffsets", "0")]
+    [InlineData("Kafka:ConsumerLoop:CloseTimeout", "00:00:00")]
+    [InlineData("Kafka:ConsumerLoop:InstanceId", "pod name with spaces")]
+    public void Validate_BadLoopSetting_NamesTheKey(string key, string value)
+    {
+        using var provider = CreateSut(new() { ["Kafka:Common:bootstrap.servers"] = "localhost:9092", [key] = value });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ConsumerOptions>>().Value);
+
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

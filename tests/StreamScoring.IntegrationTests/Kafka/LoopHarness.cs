@@ -51,16 +51,17 @@ public sealed class LoopHarness : IAsyncDisposable
     public static Channel<ConsumedEvent> CreateChannel(int capacity) =>
         Channel.CreateBounded<ConsumedEvent>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait });
 
-    public RunningLoop StartLoop(ChannelWriter<ConsumedEvent> output)
+    public RunningLoop StartLoop(ChannelWriter<ConsumedEvent> output, ConsumptionGate? gate = null, Barrier? closeTogether = null, int loopIndex = 0, KafkaOptions? kafka = null)
     {
-        var loop = new ClickstreamConsumerLoop(Kafka, Topics, Consumer, output, Producer, Log.CreateLogger<ClickstreamConsumerLoop>());
+        var loop = new ClickstreamConsumerLoop(kafka ?? Kafka, Topics, Consumer, output, Producer, Log.CreateLogger<ClickstreamConsumerLoop>(), null, closeTogether, gate, loopIndex);
         var stop = new CancellationTokenSource();
         var running = new RunningLoop(loop, loop.Start(stop.Token), stop);
         _loops.Add(running);
         return running;
     }
 
-    public async Task StopAsync(RunningLoop running)
+    /// <summary>Stops the loop and disposes it; <paramref name="faulted"/>: the loop already ended with an exception the test checked.</summary>
+    public async Task StopAsync(RunningLoop running, bool faulted = false)
     {
         if (!_loops.Remove(running))
         {
@@ -68,10 +69,15 @@ public sealed class LoopHarness : IAsyncDisposable
         }
 
         await running.Stop.CancelAsync();
-        await running.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var stopped = running.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await (faulted ? stopped.ContinueWith(t => Assert.True(t.IsFaulted), TaskScheduler.Default) : stopped);
         running.Loop.Dispose();
         running.Stop.Dispose();
     }
+
+    /// <summary>A lag monitor of this test's group and input topic; the caller disposes it.</summary>
+    public ConsumerLagMonitor CreateLagMonitor() =>
+        new(Kafka, Topics, Consumer, Log.CreateLogger<ConsumerLagMonitor>());
 
     /// <summary>Produces <paramref name="messages"/> with a plain producer; returns where each landed.</summary>
     public async Task<Dictionary<TopicPartitionOffset, TestMessage>> ProduceAsync(IEnumerable<TestMessage> messages)

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Time.Testing;
 using StreamScoring.Kafka;
 
 namespace StreamScoring.IntegrationTests.Kafka;
@@ -235,5 +236,83 @@ public sealed class OffsetTrackerTests
         Assert.Equal(count, completions);
         Assert.Equal(count, sut.Committable.Value);
         Assert.Equal(0, sut.PendingCount);
+    }
+
+    [Fact]
+    public void IsFull_WindowReachesMax_TrueUntilTheHeadCompletes()
+    {
+        var sut = new OffsetTracker(new TopicPartition("clickstream", 0), maxPending: 3);
+        sut.Track(0);
+        sut.Track(1);
+        Assert.False(sut.IsFull);
+
+        sut.Track(2);
+        Assert.True(sut.IsFull);
+        // Completing behind the pending head does not shrink the window: memory is held until the head completes.
+        sut.Complete(2);
+        Assert.True(sut.IsFull);
+        Assert.Equal(3, sut.WindowCount);
+
+        sut.Complete(0);
+        Assert.False(sut.IsFull);
+        Assert.Equal(2, sut.WindowCount);
+    }
+
+    [Fact]
+    public void Constructor_MaxPendingBelowOne_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OffsetTracker(new TopicPartition("clickstream", 0), maxPending: 0));
+    }
+
+    [Fact]
+    public void OldestPendingAge_NothingPending_IsZero()
+    {
+        var time = new FakeTimeProvider();
+        var sut = new OffsetTracker(new TopicPartition("clickstream", 0), timeProvider: time);
+        sut.Track(5);
+        sut.Complete(5);
+        time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(TimeSpan.Zero, sut.OldestPendingAge);
+    }
+
+    [Fact]
+    public void OldestPendingAge_HeadCompletes_MovesToTheNextPendingOffset()
+    {
+        var time = new FakeTimeProvider();
+        var sut = new OffsetTracker(new TopicPartition("clickstream", 0), timeProvider: time);
+        sut.Track(10);
+        time.Advance(TimeSpan.FromSeconds(3));
+        sut.Track(11);
+        time.Advance(TimeSpan.FromSeconds(4));
+        sut.Track(12);
+        time.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(TimeSpan.FromSeconds(12), sut.OldestPendingAge);
+        sut.Complete(11);
+        Assert.Equal(TimeSpan.FromSeconds(12), sut.OldestPendingAge);
+        sut.Complete(10);
+        // 11 is done too, so the oldest pending offset is 12, tracked 5 s ago.
+        Assert.Equal(TimeSpan.FromSeconds(5), sut.OldestPendingAge);
+    }
+
+    [Fact]
+    public void OldestPendingAge_AfterGrowing_KeepsTrackTimes()
+    {
+        var time = new FakeTimeProvider();
+        var sut = new OffsetTracker(new TopicPartition("clickstream", 0), timeProvider: time);
+        for (var offset = 0; offset < 200; offset++)
+        {
+            sut.Track(offset);
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        for (var offset = 0; offset < 150; offset++)
+        {
+            sut.Complete(offset);
+        }
+
+        // Offset 150 was tracked at t=150 s; now is t=200 s.
+        Assert.Equal(TimeSpan.FromSeconds(50), sut.OldestPendingAge);
     }
 }

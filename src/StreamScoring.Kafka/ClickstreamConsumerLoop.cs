@@ -44,6 +44,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
     private readonly ConsumerOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly EventLimits _limits;
     private readonly Barrier? _closeTogether;
     private readonly DeadLetterWriter _deadLetters;
     private readonly PauseController _pauses;
@@ -63,6 +64,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
     /// <param name="closeTogether">Shared by the loops of one process so they commit before any of them leaves the group; null for a lone loop.</param>
     /// <param name="gate">Shared by the loops of one process: while closed they pause every partition; null for always open.</param>
     /// <param name="loopIndex">Index of this loop in its process (0..Workers-1): the suffix of its <c>group.instance.id</c>.</param>
+    /// <param name="limits">Size, length, nesting and future-skew limits of input events; the defaults when null.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The Kafka configuration is invalid.</exception>
     public ClickstreamConsumerLoop(
         KafkaOptions kafka,
@@ -74,7 +76,8 @@ public sealed class ClickstreamConsumerLoop : IDisposable
         TimeProvider? timeProvider = null,
         Barrier? closeTogether = null,
         ConsumptionGate? gate = null,
-        int loopIndex = 0)
+        int loopIndex = 0,
+        EventLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(kafka);
         ArgumentNullException.ThrowIfNull(topics);
@@ -86,6 +89,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
         _options = options;
         _logger = logger;
         _time = timeProvider ?? TimeProvider.System;
+        _limits = limits ?? new EventLimits();
         _closeTogether = closeTogether;
         Name = "consumer-" + Interlocked.Increment(ref s_instances).ToString(CultureInfo.InvariantCulture);
 
@@ -237,13 +241,15 @@ public sealed class ClickstreamConsumerLoop : IDisposable
         }
 
         var message = result.Message;
-        if (!ClickEventParser.TryParse(message.Key, message.Value, out var evt, out var error))
+        // Limits and the wall clock: an event dated more than Input:MaxFutureSkew ahead is dead-lettered
+        // (future_timestamp); applied, it would make every later real event of its user "too late".
+        var now = _time.GetUtcNow();
+        if (!ClickEventParser.TryParse(message.Key, message.Value, _limits, now.ToUnixTimeMilliseconds(), out var evt, out var error))
         {
             _deadLetters.Write(result, error, state.Tracker);
             return;
         }
 
-        var now = _time.GetUtcNow();
         var appended = message.Timestamp.Type == TimestampType.NotAvailable ? now : new DateTimeOffset(message.Timestamp.UtcDateTime, TimeSpan.Zero);
         _pauses.Offer(new ConsumedEvent(evt, result.TopicPartitionOffset, now, state.Tracker, appended));
     }

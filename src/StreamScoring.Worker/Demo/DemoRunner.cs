@@ -64,8 +64,7 @@ internal static class DemoRunner
         var overrides = new Dictionary<string, string?>
         {
             ["Kafka:Common:bootstrap.servers"] = kafka.BootstrapServers,
-            ["Kafka:Consumer:session.timeout.ms"] = "10000",
-            ["Kafka:Consumer:statistics.interval.ms"] = "1000",
+            ["Kafka:ConsumerLoop:LagInterval"] = "00:00:01",
             // librdkafka's mock broker answers a fetch only when fetch.wait.max.ms expires (real
             // brokers answer as soon as fetch.min.bytes arrive): keep the wait short.
             ["Kafka:Consumer:fetch.wait.max.ms"] = "10",

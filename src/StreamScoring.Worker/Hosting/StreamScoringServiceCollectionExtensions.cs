@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
 using StreamScoring.Features.Redis;
 using StreamScoring.Kafka;
@@ -24,6 +25,7 @@ public static class StreamScoringServiceCollectionExtensions
         services.AddStreamScoringKafka();
         services.AddOptions<FeatureStoreOptions>().BindConfiguration(FeatureStoreOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ResilienceOptions>().BindConfiguration(ResilienceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EventLimits>().BindConfiguration(EventLimits.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         // The host waits for the worker's own bounded shutdown (plus a second) before it gives up on it.
         services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>(static (host, shutdown) => host.ShutdownTimeout = shutdown.Value.Timeout + TimeSpan.FromSeconds(1));

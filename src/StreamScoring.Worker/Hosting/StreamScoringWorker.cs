@@ -48,12 +48,14 @@ public sealed partial class StreamScoringWorker : BackgroundService
         IHostApplicationLifetime lifetime,
         TimeProvider timeProvider,
         ILoggerFactory loggers,
-        ConsumptionGate gate)
+        ConsumptionGate gate,
+        IOptions<EventLimits> limits)
     {
         ArgumentNullException.ThrowIfNull(consumer);
         ArgumentNullException.ThrowIfNull(shutdown);
         ArgumentNullException.ThrowIfNull(kafka);
         ArgumentNullException.ThrowIfNull(loggers);
+        ArgumentNullException.ThrowIfNull(limits);
         // Leave the output producer its flush and 2 s for the rest of the host within the bound.
         _shutdownDeadline = shutdown.Value.Timeout - kafka.Value.FlushTimeout - TimeSpan.FromSeconds(2);
         if (_shutdownDeadline < TimeSpan.FromSeconds(1))
@@ -68,12 +70,16 @@ public sealed partial class StreamScoringWorker : BackgroundService
         _logger = loggers.CreateLogger<StreamScoringWorker>();
         _closeTogether = new Barrier(consumer.Value.Workers);
         _loops = [.. Enumerable.Range(0, consumer.Value.Workers).Select(i => new ClickstreamConsumerLoop(
-            kafka.Value, topics.Value, consumer.Value, pipeline.Input, producer, loggers.CreateLogger<ClickstreamConsumerLoop>(), timeProvider, _closeTogether, gate, i))];
+            kafka.Value, topics.Value, consumer.Value, pipeline.Input, producer, loggers.CreateLogger<ClickstreamConsumerLoop>(), timeProvider, _closeTogether, gate, i, limits.Value))];
         _lag = new ConsumerLagMonitor(kafka.Value, topics.Value, consumer.Value, loggers.CreateLogger<ConsumerLagMonitor>(), timeProvider);
         _pumpedConsumed = new long[_loops.Length];
         _pumpedDeadLettered = new long[_loops.Length, EventErrors.All.Count + 1];
         telemetry.SetConsumerLagSource(() => _lag.Lag
             .Select(kv => StreamScoringTelemetry.ConsumerLag(kv.Key.Topic, kv.Key.Partition.Value, kv.Value)));
+        telemetry.SetConsumerSources(
+            () => _loops.SelectMany(l => l.Pending).Select(p => StreamScoringTelemetry.OldestUncommitted(p.Partition.Topic, p.Partition.Partition.Value, p.OldestAge)),
+            () => _loops.Sum(l => (long)l.PausedPartitions),
+            () => _loops.Sum(l => l.Counters.DeadLetterFailures));
     }
 
     /// <summary>Partitions assigned to this process's consumers (readiness).</summary>

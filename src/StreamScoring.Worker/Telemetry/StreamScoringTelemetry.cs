@@ -59,6 +59,9 @@ public sealed class StreamScoringTelemetry : IDisposable
     private Func<long>? _storeDecodeFailures;
     private Func<long>? _storeStateRestored;
     private Func<IEnumerable<(string Dependency, CircuitState State)>>? _breakers;
+    private Func<IEnumerable<Measurement<double>>>? _oldestUncommitted;
+    private Func<long>? _pausedPartitions;
+    private Func<long>? _deadLetterFailures;
     private string? _modelVersion;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/> (disposed with the factory).</summary>
@@ -98,6 +101,9 @@ public sealed class StreamScoringTelemetry : IDisposable
         StageRestarts = meter.CreateCounter<long>("streamscoring.stage_restarts", "{restart}", "Pipeline stages restarted by the supervisor after a transient failure, by stage.");
         DependencyFailures = meter.CreateCounter<long>("streamscoring.dependency_failures", "{call}", "Failed calls to an outside dependency that will be retried, by dependency (kafka_producer: score and alert publishes; redis: feature store and cooldowns).");
         meter.CreateObservableCounter("streamscoring.events_too_late", static () => EventIdWindow.TooLateTotal, "{event}", "Events refused because they were more than the allowed lateness (24 h of event time) behind their user's latest event; counted apart from duplicates.");
+        meter.CreateObservableGauge("streamscoring.oldest_uncommitted_offset_age", () => Volatile.Read(ref _oldestUncommitted) is { } source ? source() : [], "s", "Per assigned partition, how long ago the oldest offset not yet committable was read (0 when none): a stuck offset grows here while the partition's committed offset stays put.");
+        meter.CreateObservableGauge("streamscoring.partitions_paused", () => Observe(Volatile.Read(ref _pausedPartitions)), "{partition}", "Assigned partitions this process has paused (pipeline full, a breaker open, or too many uncommitted offsets).");
+        meter.CreateObservableCounter("streamscoring.dead_letter_failures", () => Observe(Volatile.Read(ref _deadLetterFailures)), "{attempt}", "Dead-letter produces that failed and are being retried (the source offset stays uncommitted until one succeeds).");
         meter.CreateObservableGauge("streamscoring.circuit_breaker_open", ObserveBreakers, null, "1 while the dependency's circuit breaker is open (consumption paused, readiness false), else 0; by dependency.");
     }
 
@@ -172,6 +178,24 @@ public sealed class StreamScoringTelemetry : IDisposable
     /// <summary>Counts one restart of pipeline stage <paramref name="stage"/>.</summary>
     public void StageRestarted(string stage) =>
         StageRestarts.Add(1, new KeyValuePair<string, object?>(StageTag, stage));
+
+    /// <summary>
+    /// Sets the consumer-side sources: <c>streamscoring.oldest_uncommitted_offset_age</c> (one measurement per assigned partition,
+    /// see <see cref="OldestUncommitted"/>), <c>streamscoring.partitions_paused</c> and <c>streamscoring.dead_letter_failures</c>.
+    /// </summary>
+    public void SetConsumerSources(Func<IEnumerable<Measurement<double>>> oldestUncommitted, Func<long> pausedPartitions, Func<long> deadLetterFailures)
+    {
+        ArgumentNullException.ThrowIfNull(oldestUncommitted);
+        ArgumentNullException.ThrowIfNull(pausedPartitions);
+        ArgumentNullException.ThrowIfNull(deadLetterFailures);
+        Volatile.Write(ref _oldestUncommitted, oldestUncommitted);
+        Volatile.Write(ref _pausedPartitions, pausedPartitions);
+        Volatile.Write(ref _deadLetterFailures, deadLetterFailures);
+    }
+
+    /// <summary>An oldest-uncommitted-offset-age measurement with the tags the gauge expects.</summary>
+    public static Measurement<double> OldestUncommitted(string topic, int partition, TimeSpan age) =>
+        new(age.TotalSeconds, new KeyValuePair<string, object?>(TopicTag, topic), new KeyValuePair<string, object?>(PartitionTag, partition));
 
     /// <summary>Sets the source of <c>streamscoring.circuit_breaker_open</c>: each dependency with its breaker state.</summary>
     public void SetBreakerSource(Func<IEnumerable<(string Dependency, CircuitState State)>>? source) => Volatile.Write(ref _breakers, source);

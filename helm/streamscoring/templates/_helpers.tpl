@@ -85,6 +85,14 @@ defined earlier in the list.
   value: {{ .Values.kafka.consumerLoop.workers | int | quote }}
 - name: Kafka__ConsumerLoop__GroupId
   value: {{ .Values.kafka.consumerLoop.groupId | quote }}
+{{- if .Values.kafka.consumerLoop.staticMembership }}
+- name: Kafka__ConsumerLoop__InstanceId
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+{{- end }}
+- name: Shutdown__Timeout
+  value: {{ printf "00:%02d:%02d" (div (int .Values.shutdownTimeoutSeconds) 60) (mod (int .Values.shutdownTimeoutSeconds) 60) | quote }}
 - name: Kafka__Topics__Input
   value: {{ .Values.kafka.topics.input | quote }}
 - name: Kafka__Topics__Scores

@@ -42,13 +42,16 @@ public sealed class StreamScoringTelemetryTests : IDisposable
         Assert.Equal(
             [
                 "streamscoring.alerts", "streamscoring.batch_size", "streamscoring.batcher_items_processed",
-                "streamscoring.batcher_items_received", "streamscoring.consumer_lag",
+                "streamscoring.batcher_items_received", "streamscoring.circuit_breaker_open", "streamscoring.consumer_lag",
+                "streamscoring.dead_letter_failures", "streamscoring.dependency_failures",
                 "streamscoring.duplicates_skipped", "streamscoring.end_to_end_latency", "streamscoring.events_consumed",
-                "streamscoring.events_dead_lettered", "streamscoring.feature_store_cached_users",
-                "streamscoring.feature_store_conflicts", "streamscoring.feature_store_users_loaded",
+                "streamscoring.events_dead_lettered", "streamscoring.events_too_late", "streamscoring.feature_store_cached_users",
+                "streamscoring.feature_store_conflicts", "streamscoring.feature_store_snapshot_decode_failures",
+                "streamscoring.feature_store_state_restored", "streamscoring.feature_store_users_loaded",
                 "streamscoring.feature_updates", "streamscoring.inference_latency",
                 "streamscoring.model_info", "streamscoring.model_reload_failures", "streamscoring.model_reloads",
-                "streamscoring.redis_latency", "streamscoring.scores",
+                "streamscoring.oldest_uncommitted_offset_age", "streamscoring.partitions_paused",
+                "streamscoring.redis_latency", "streamscoring.scores", "streamscoring.stage_restarts",
             ],
             _instruments.Keys.Order(StringComparer.Ordinal));
         Assert.All(_instruments.Values, i => Assert.Matches("^streamscoring\\.[a-z_]+$", i.Name));
@@ -79,7 +82,9 @@ public sealed class StreamScoringTelemetryTests : IDisposable
     public void ObservableGauges_ReportConsumerLagPerPartition_AndTheModelVersion()
     {
         _listener.RecordObservableInstruments();
-        Assert.Empty(_measurements); // no source, no version yet
+        // No source, no version yet; only the process-wide too-late count reports from the start.
+        Assert.Equal(["streamscoring.events_too_late"], _measurements.Select(m => m.Name));
+        _measurements.Clear();
 
         _sut.SetConsumerLagSource(() =>
             [StreamScoringTelemetry.ConsumerLag("clickstream", 0, 5), StreamScoringTelemetry.ConsumerLag("clickstream", 1, 7)]);
@@ -100,6 +105,32 @@ public sealed class StreamScoringTelemetryTests : IDisposable
         var info = Assert.Single(_measurements, m => m.Name == "streamscoring.model_info");
         Assert.Equal(1, info.Value);
         Assert.Equal("v2", info.Tags["model_version"]);
+    }
+
+    [Fact]
+    public void ObservableGauges_ReportFailureSourcesOnceSet()
+    {
+        _sut.SetBreakerSource(() => [("redis", Polly.CircuitBreaker.CircuitState.Open), ("kafka_producer", Polly.CircuitBreaker.CircuitState.HalfOpen)]);
+        _sut.SetConsumerSources(
+            () => [StreamScoringTelemetry.OldestUncommitted("clickstream", 3, TimeSpan.FromSeconds(42))],
+            pausedPartitions: () => 4,
+            deadLetterFailures: () => 2);
+        _sut.SetFeatureStoreFaultSource(decodeFailures: () => 5, stateRestored: () => 600);
+        _sut.StageRestarted("features");
+        _sut.DependencyFailed("redis");
+        _sut.ModelReloadFailed("spec_mismatch");
+        _listener.RecordObservableInstruments();
+
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.circuit_breaker_open" && m.Value == 1 && Equals(m.Tags["dependency"], "redis"));
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.circuit_breaker_open" && m.Value == 0 && Equals(m.Tags["dependency"], "kafka_producer"));
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.oldest_uncommitted_offset_age" && m.Value == 42 && Equals(m.Tags["partition"], 3));
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.partitions_paused" && m.Value == 4);
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.dead_letter_failures" && m.Value == 2);
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.feature_store_snapshot_decode_failures" && m.Value == 5);
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.feature_store_state_restored" && m.Value == 600);
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.stage_restarts" && Equals(m.Tags["stage"], "features"));
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.dependency_failures" && Equals(m.Tags["dependency"], "redis"));
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.model_reload_failures" && Equals(m.Tags["reason"], "spec_mismatch"));
     }
 
     private void Record<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags)

@@ -7,8 +7,12 @@ internal static class PoisonCorpora
     public const int TargetKinds = 25;
 
     /// <summary>
-    /// The corpus of today's simulator (<see cref="MalformedFactoryCorpus"/>: 16 codes + a redelivery). Switch
-    /// this to the >= 25-kind corpus once the simulator has it; the scenario and checks need no other change.
+    /// The simulator's poison corpus (<see cref="SimulatorPoisonCorpus"/>: every refused case, each with its own code,
+    /// plus a redelivery). <paramref name="seed"/> is kept for <see cref="MalformedFactoryCorpus"/>, the older corpus.
     /// </summary>
-    public static IPoisonCorpus Default(int seed) => new MalformedFactoryCorpus(seed);
+    public static IPoisonCorpus Default(int seed)
+    {
+        _ = seed;
+        return new SimulatorPoisonCorpus();
+    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Import;
 using StreamScoring.Kafka;
@@ -47,7 +48,8 @@ internal static class ReplayCommand
 
         var ordered = valid.OrderBy(l => l.Event!.TimestampMs).ThenBy(l => l.Line).Select(l => l.Event!).ToList();
         long failures;
-        using (var producer = new BulkProducer(kafka.CreateProducerConfig()))
+        using var loggers = LoggerFactory.Create(static b => b.AddSimpleConsole(static o => o.SingleLine = true).AddFilter(static l => l >= LogLevel.Warning));
+        using (var producer = new BulkProducer(kafka.CreateProducerConfig(), loggers.CreateLogger("StreamScoring.Replay")))
         {
             var clock = Stopwatch.StartNew();
             var first = ordered.Count > 0 ? ordered[0].TimestampMs : 0;

@@ -110,7 +110,9 @@ internal static class DemoRunner
         // The measured window starts when the warm-up traffic ends: latency percentiles and throughput
         // cover what follows; lost events count over the whole run.
         var measured = new MeasuredWindow();
-        var producing = Task.Run(() => Produce(kafka.BootstrapServers, topics.Input, traffic, options, () => measured.Start(metrics, traffic), stop.Token), CancellationToken.None);
+        // The demo's own Kafka clients (load generator, alert reader) log through the host's logger too.
+        var demoLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StreamScoring.Demo");
+        var producing = Task.Run(() => Produce(kafka.BootstrapServers, topics.Input, traffic, options, () => measured.Start(metrics, traffic), demoLog, stop.Token), CancellationToken.None);
         var dashboard = new DemoDashboard(metrics, traffic);
         await ShowProgressAsync(options, dashboard, producing, measured.Clock, output, stop.Token);
         var produceSeconds = measured.Clock.Elapsed.TotalSeconds;
@@ -144,7 +146,7 @@ internal static class DemoRunner
         }
 
         await app.StopAsync(CancellationToken.None); // bounded by the host's shutdown timeout
-        var fraudAlerted = ReadAlertedUsers(kafka.BootstrapServers, topics.FraudAlerts);
+        var fraudAlerted = ReadAlertedUsers(kafka.BootstrapServers, topics.FraudAlerts, demoLog);
         var (valid, lost, fraudUsers) = traffic.Outcome();
         var truePositives = fraudAlerted.Count(fraudUsers.Contains);
         var summary = new DemoSummary
@@ -201,7 +203,7 @@ internal static class DemoRunner
 
     // Warm-up traffic (options.WarmupRate for options.Warmup), then the measured traffic (options.Rate for
     // options.Duration), each paced by the clock; onMeasured runs between the two.
-    private static long Produce(string bootstrap, string topic, DemoTraffic traffic, DemoOptions options, Action onMeasured, CancellationToken cancellationToken)
+    private static long Produce(string bootstrap, string topic, DemoTraffic traffic, DemoOptions options, Action onMeasured, ILogger log, CancellationToken cancellationToken)
     {
         var config = new ProducerConfig
         {
@@ -214,7 +216,7 @@ internal static class DemoRunner
             // Only the error of each delivery report is read: skip marshalling keys and values back.
             DeliveryReportFields = "none",
         };
-        using var producer = new BulkProducer(config);
+        using var producer = new BulkProducer(config, log);
         var sent = 0L;
         void Pace(TimeSpan duration, int rate, long limit)
         {
@@ -273,7 +275,7 @@ internal static class DemoRunner
         }
     }
 
-    private static HashSet<string> ReadAlertedUsers(string bootstrap, string topic)
+    private static HashSet<string> ReadAlertedUsers(string bootstrap, string topic, ILogger log)
     {
         var users = new HashSet<string>(StringComparer.Ordinal);
         var config = new ConsumerConfig
@@ -284,8 +286,8 @@ internal static class DemoRunner
             EnablePartitionEof = true,
             EnableAutoCommit = false,
         };
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
-        using var metadata = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).SetLogHandler(LibrdkafkaLogging.To(log)).Build();
+        using var metadata = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).SetLogHandler(LibrdkafkaLogging.To(log)).Build();
         var partitions = metadata.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics[0].Partitions
             .Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning)).ToList();
         consumer.Assign(partitions);

@@ -1,4 +1,6 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using StreamScoring.Kafka;
 
 namespace StreamScoring.Worker.Internal;
 
@@ -13,9 +15,9 @@ internal sealed class BulkProducer : IDisposable
     private readonly Action<DeliveryReport<byte[], byte[]>> _onDelivered;
     private long _failures;
 
-    public BulkProducer(ProducerConfig config)
+    public BulkProducer(ProducerConfig config, ILogger logger)
     {
-        _producer = new ProducerBuilder<byte[], byte[]>(config).Build();
+        _producer = new ProducerBuilder<byte[], byte[]>(config).SetLogHandler(LibrdkafkaLogging.To(logger)).Build();
         _onDelivered = report =>
         {
             if (report.Error.IsError)

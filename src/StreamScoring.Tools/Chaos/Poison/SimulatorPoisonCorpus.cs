@@ -14,6 +14,9 @@ namespace StreamScoring.Tools.Chaos.Poison;
 /// </remarks>
 internal sealed class SimulatorPoisonCorpus : IPoisonCorpus
 {
+    /// <summary>Largest value sent: well above <c>Input:MaxPayloadBytes</c> (64 KB), well inside a partition's budget.</summary>
+    public const int MaxValueBytes = 100 * 1024;
+
     private int _copies;
 
     /// <summary>Creates the corpus.</summary>
@@ -32,7 +35,16 @@ internal sealed class SimulatorPoisonCorpus : IPoisonCorpus
         }
 
         var poison = Cases(Interlocked.Increment(ref _copies)).Single(c => c.Name == kind);
-        return new PoisonMessage(kind, poison.Key, poison.Value, poison.ExpectedCode);
+        var value = poison.Value;
+        if (value.Length > MaxValueBytes)
+        {
+            // The parser refuses on size before it reads anything, so the head of an oversized value is refused
+            // the same way (payload_too_large). The full 10 MB case is a parser test: Kafka's default
+            // message.max.bytes (1 MB) keeps it off a real topic, and the embedded broker keeps ~5 MB a partition.
+            value = value.AsSpan(0, MaxValueBytes).ToArray();
+        }
+
+        return new PoisonMessage(kind, poison.Key, value, poison.ExpectedCode);
     }
 
     private static IReadOnlyList<PoisonCase> Cases(int copy) =>

@@ -99,10 +99,8 @@ public sealed partial class StreamScoringWorker : BackgroundService
         // Supervise, never hope: a consumer loop or the pipeline ending before a stop is requested is a failure.
         var anyLoopEnded = Task.WhenAny(loops);
         await Task.WhenAny(anyLoopEnded, pipeline, Task.Delay(Timeout.Infinite, stoppingToken)); // WhenAny never throws
-        var failed = false;
         if (!stoppingToken.IsCancellationRequested)
         {
-            failed = true;
             if (pipeline.IsCompleted)
             {
                 LogPipelineStopped(_logger, pipeline.Exception?.InnerException is { } cause ? cause.GetType() : null);
@@ -142,9 +140,10 @@ public sealed partial class StreamScoringWorker : BackgroundService
         {
             LogShutdownAbandoned(_logger, _pipeline.PendingUsers, _shutdownDeadline);
         }
-        catch (PipelineStageFailedException) when (failed)
+        catch (PipelineStageFailedException)
         {
-            // Already logged by the supervisor and reported above.
+            // Logged by the supervisor. Failing while stopping still means events were left behind unscored.
+            Environment.ExitCode = 1;
         }
 
         await stopPump.CancelAsync();

@@ -43,5 +43,15 @@ internal static class TopicReader
         return messages;
     }
 
+    /// <summary>Messages of <paramref name="topic"/> that consumer group <paramref name="groupId"/> has committed past, over all partitions.</summary>
+    public static long CommittedCount(string bootstrap, string topic, string groupId)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics[0].Partitions
+            .Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = groupId, EnableAutoCommit = false }).Build();
+        return consumer.Committed(partitions, TimeSpan.FromSeconds(10)).Sum(c => Math.Max(0, c.Offset.Value));
+    }
+
     public static string RepositoryFile(params string[] parts) => StreamScoring.Tests.Shared.RepositoryPaths.File(parts);
 }

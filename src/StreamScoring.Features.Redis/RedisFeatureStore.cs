@@ -59,6 +59,7 @@ public sealed class RedisFeatureStore : IFeatureStore
     private const int MaxAttempts = 8;
     private const long MaxLogBytes = 64 * 1024;
     private const string SnapshotField = "s";
+    private const string RestoreMode = "restore";
     private const int WriteDone = 1;
     private const int WriteLost = -1;
 
@@ -360,8 +361,9 @@ public sealed class RedisFeatureStore : IFeatureStore
         return conflicts;
     }
 
-    // The whole copy as a snapshot, created only if the hash is still absent (expected version ''): the copy
-    // already holds this batch's events, so the snapshot makes them durable as the refused write would have.
+    // The whole copy as a snapshot, written only if the hash is still absent or at an older version of this
+    // worker (write.lua's 'restore'): the copy already holds this batch's events, so the snapshot makes them durable
+    // as the refused write would have. A hash another worker wrote meanwhile refuses it (the user moved).
     private PendingWrite PrepareRestore(PendingWrite refused)
     {
         var entry = refused.Entry;
@@ -372,7 +374,7 @@ public sealed class RedisFeatureStore : IFeatureStore
             entry.LogBatches = 0;
             entry.LogBytes = 0;
             entry.Version = string.Create(CultureInfo.InvariantCulture, $"{_writerId}:{Interlocked.Increment(ref _nextVersion)}");
-            return refused with { Args = [RedisValue.EmptyString, entry.Version, _ttlMs, SnapshotField, payload] };
+            return refused with { Args = [refused.Args[0], entry.Version, _ttlMs, SnapshotField, payload, RestoreMode] };
         }
     }
 

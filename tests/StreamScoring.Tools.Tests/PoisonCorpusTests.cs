@@ -17,7 +17,8 @@ public class PoisonCorpusTests
         foreach (var kind in corpus.Kinds)
         {
             var message = corpus.Create(kind, "u1"u8.ToArray(), Valid);
-            var valid = ClickEventParser.TryParse(message.Key, message.Value, out _, out var error);
+            // The consumer's parser: default limits and the wall clock (future timestamps are refused).
+            var valid = ClickEventParser.TryParse(message.Key, message.Value, new EventLimits(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), out _, out var error);
             if (message.ExpectedCode is null)
             {
                 Assert.True(valid, kind);
@@ -31,11 +32,24 @@ public class PoisonCorpusTests
     }
 
     [Fact]
-    public void Kinds_TodaysCorpus_CoversEverySupportedErrorAndARedelivery()
+    public void Kinds_DefaultCorpus_AtLeast25KindsCoveringEveryPayloadErrorAndARedelivery()
     {
         var corpus = PoisonCorpora.Default(seed: 3);
 
-        Assert.Equal(StreamScoring.Simulator.MalformedEventFactory.SupportedErrors.Count + 1, corpus.Kinds.Count);
+        Assert.True(corpus.Kinds.Count >= PoisonCorpora.TargetKinds, $"{corpus.Kinds.Count} kinds");
         Assert.Contains(MalformedFactoryCorpus.Redelivery, corpus.Kinds);
+        var codes = corpus.Kinds.Select(k => corpus.Create(k, "u1"u8.ToArray(), Valid).ExpectedCode).OfType<string>().ToHashSet();
+        Assert.All(EventErrors.All.Where(e => e != EventError.MalformedCsv), e => Assert.Contains(e.Code(), codes));
+    }
+
+    [Fact]
+    public void Create_OversizedCase_IsCutToTheBudgetAndStillRefusedOnSize()
+    {
+        var corpus = PoisonCorpora.Default(seed: 3);
+
+        var huge = corpus.Create("payload_10mb", "u1"u8.ToArray(), Valid);
+
+        Assert.Equal(SimulatorPoisonCorpus.MaxValueBytes, huge.Value.Length);
+        Assert.Equal("payload_too_large", huge.ExpectedCode);
     }
 }

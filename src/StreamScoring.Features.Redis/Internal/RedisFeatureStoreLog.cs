@@ -17,7 +17,7 @@ internal static partial class RedisFeatureStoreLog
     [LoggerMessage(4, LogLevel.Debug, "{Users} users' feature state had changed in Redis under this worker's copy (they moved between workers); rebuilt from Redis and applied again")]
     public static partial void Conflicts(ILogger logger, int users);
 
-    [LoggerMessage(6, LogLevel.Warning, "Redis had lost {Users} users' feature state this worker holds (restart without persistence, failover to a replica that lacked it, or FLUSHALL); restored from this worker's memory. Further restores are counted (feature_store_state_restored) and summarised when the episode ends")]
+    [LoggerMessage(6, LogLevel.Warning, "Redis had lost {Users} users' feature state this worker holds (restart without persistence or from an older snapshot, failover to a replica that lacked it, or FLUSHALL); restored from this worker's memory. Further restores are counted (feature_store_state_restored) and summarised when the episode ends")]
     public static partial void StateLost(ILogger logger, int users);
 
     [LoggerMessage(7, LogLevel.Information, "Redis state-loss episode over: {Users} users' feature state restored from this worker's memory in all")]

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
-using StreamScoring.Worker.Pipeline;
+using StreamScoring.Core.Alerts;
 
-namespace StreamScoring.Worker.Tests.Pipeline;
+namespace StreamScoring.Core.Tests.Alerts;
 
 public sealed class InMemoryAlertCooldownTests
 {

@@ -1,4 +1,4 @@
-namespace StreamScoring.Worker.Pipeline;
+namespace StreamScoring.Core.Alerts;
 
 /// <summary>
 /// A per-user, per-head alert cooldown, so one user does not page twice within it (Redis in production).

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 
-namespace StreamScoring.Worker.Pipeline;
+namespace StreamScoring.Core.Alerts;
 
-/// <summary>Process-local cooldowns, for the demo without Redis and for tests; time from the injected <see cref="TimeProvider"/>.</summary>
+/// <summary>Process-local cooldowns, for the demo without Redis (FeatureStore:Kind=memory) and for tests; time from the injected <see cref="TimeProvider"/>.</summary>
 public sealed class InMemoryAlertCooldown(TimeProvider timeProvider) : IAlertCooldown
 {
     private readonly ConcurrentDictionary<(string Head, string User), DateTimeOffset> _until = new();

@@ -3,7 +3,7 @@ using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
 using StreamScoring.Simulator;
 
-namespace StreamScoring.Worker.Demo;
+namespace StreamScoring.Tools.Demo;
 
 /// <summary>
 /// The demo's labelled traffic: simulator runs of <see cref="UsersPerRun"/> users (each run a new

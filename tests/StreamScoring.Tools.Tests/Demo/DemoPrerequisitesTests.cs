@@ -1,6 +1,6 @@
-using StreamScoring.Worker.Demo;
+using StreamScoring.Tools.Demo;
 
-namespace StreamScoring.IntegrationTests.Commands;
+namespace StreamScoring.Tools.Tests.Demo;
 
 /// <summary>
 /// The demo's policy for a missing redis-server (<see cref="Prerequisites"/>): install it when this process may,

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Configuration;
@@ -5,9 +6,9 @@ using Microsoft.Extensions.Logging;
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Import;
 using StreamScoring.Kafka;
-using StreamScoring.Worker.Internal;
+using StreamScoring.Tools.Internal;
 
-namespace StreamScoring.Worker.Commands;
+namespace StreamScoring.Tools.Replay;
 
 /// <summary>
 /// <c>replay</c>: produces a file into the input topic in timestamp order (backfill, or a demo on real
@@ -15,6 +16,18 @@ namespace StreamScoring.Worker.Commands;
 /// </summary>
 internal static class ReplayCommand
 {
+    /// <summary>Builds the command; tokens it does not know are configuration (<c>--Kafka:Common:bootstrap.servers=...</c>).</summary>
+    public static Command Create()
+    {
+        var input = new Option<string>("--input") { Description = "Input file.", Required = true };
+        var format = new Option<EventFileFormat>("--format") { Description = "jsonl or rees46.", DefaultValueFactory = _ => EventFileFormat.Jsonl };
+        var speedup = new Option<double>("--speedup") { Description = "Replay at this multiple of real time (0: as fast as possible).", DefaultValueFactory = _ => 0 };
+        var command = new Command("replay", "Produce a file into the input topic in timestamp order.") { input, format, speedup };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(parse => Run(parse.GetValue(input)!, parse.GetValue(format), parse.GetValue(speedup), [.. parse.UnmatchedTokens], Console.Error));
+        return command;
+    }
+
     public static int Run(string input, EventFileFormat format, double speedup, string[] configArgs, TextWriter log)
     {
         if (!File.Exists(input))

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 
-namespace StreamScoring.Features.Redis;
+namespace StreamScoring.Embedded;
 
 /// <summary>
 /// A private <c>redis-server</c> on a free loopback port with its own data directory, for the demo

@@ -1,4 +1,4 @@
-namespace StreamScoring.Features.Redis;
+namespace StreamScoring.Embedded;
 
 /// <summary>How <see cref="RedisServerProcess.Start(RedisServerProcessOptions, TimeSpan?)"/> runs its server.</summary>
 public sealed class RedisServerProcessOptions

@@ -9,14 +9,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
-using StreamScoring.Features.Redis;
+using StreamScoring.Embedded;
 using StreamScoring.Kafka;
+using StreamScoring.Tools.Chaos.Harness;
+using StreamScoring.Tools.Internal;
 using StreamScoring.Worker.Hosting;
-using StreamScoring.Worker.Internal;
 using StreamScoring.Worker.Pipeline;
 using StreamScoring.Worker.Telemetry;
 
-namespace StreamScoring.Worker.Demo;
+namespace StreamScoring.Tools.Demo;
 
 /// <summary>
 /// The <c>demo</c> command: an embedded Kafka (librdkafka mock cluster), a private redis-server when
@@ -29,13 +30,15 @@ internal static class DemoRunner
 
     public static async Task<int> RunAsync(DemoOptions options, TextWriter output, CancellationToken cancellationToken)
     {
-        var modelPath = RepositoryFiles.Find(Path.Combine("models", "model.onnx"));
-        if (modelPath is null)
+        // The shipped model, found like chaos finds it: from the working directory or this tool's binary upwards.
+        var models = WorkerLocator.FindModelsDirectory();
+        if (models is null)
         {
             await Console.Error.WriteLineAsync("error: models/model.onnx not found (run from the repository, or train a model first)");
             return 2;
         }
 
+        var modelPath = Path.Combine(models, "model.onnx");
         if (!Prerequisites.EnsureRedisServer(Console.Error))
         {
             return 2;

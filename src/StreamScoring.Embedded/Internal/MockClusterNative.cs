@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace StreamScoring.Kafka.Internal;
+namespace StreamScoring.Embedded.Internal;
 
 /// <summary>
 /// P/Invoke into librdkafka's mock cluster API (<c>rdkafka_mock.h</c>), bound to the very native

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
-using StreamScoring.Kafka.Internal;
+using StreamScoring.Embedded.Internal;
 
-namespace StreamScoring.Kafka;
+namespace StreamScoring.Embedded;
 
 /// <summary>
 /// An in-process Kafka cluster: librdkafka's built-in mock cluster, which speaks the real Kafka

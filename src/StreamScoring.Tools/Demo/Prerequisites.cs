@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using StreamScoring.Features.Redis;
+using StreamScoring.Embedded;
 
-namespace StreamScoring.Worker.Demo;
+namespace StreamScoring.Tools.Demo;
 
 /// <summary>
 /// Programs the <c>demo</c> command needs from the machine. A missing one is installed with apt-get when

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Runtime.InteropServices;
 
-namespace StreamScoring.Worker.Demo;
+namespace StreamScoring.Tools.Demo;
 
 /// <summary>
 /// Listens to the StreamScoring meter in-process and keeps running totals per instrument and tag

@@ -2,7 +2,7 @@ using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
-namespace StreamScoring.Worker.Demo;
+namespace StreamScoring.Tools.Demo;
 
 /// <summary>The demo's live console view, rendered from in-process metrics once a second.</summary>
 internal sealed class DemoDashboard(MetricsCollector metrics, DemoTraffic traffic)

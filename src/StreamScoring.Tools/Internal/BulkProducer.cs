@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StreamScoring.Kafka;
 
-namespace StreamScoring.Worker.Internal;
+namespace StreamScoring.Tools.Internal;
 
 /// <summary>
 /// Fire-and-count producing for the load-generating commands (<c>replay</c>, the demo's traffic):

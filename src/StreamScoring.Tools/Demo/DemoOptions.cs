@@ -1,4 +1,4 @@
-namespace StreamScoring.Worker.Demo;
+namespace StreamScoring.Tools.Demo;
 
 /// <summary>Options of the <c>demo</c> command.</summary>
 /// <param name="Duration">How long traffic is produced.</param>

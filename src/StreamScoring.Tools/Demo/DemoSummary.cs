@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace StreamScoring.Worker.Demo;
+namespace StreamScoring.Tools.Demo;
 
 /// <summary>The demo's end-of-run summary (printed as one JSON object with <c>--json</c>).</summary>
 internal sealed record DemoSummary

@@ -1,4 +1,4 @@
-namespace StreamScoring.Worker.Demo;
+namespace StreamScoring.Tools.Demo;
 
 /// <summary>Instrument names the demo reads (see Telemetry/StreamScoringTelemetry).</summary>
 internal static class DemoMetrics

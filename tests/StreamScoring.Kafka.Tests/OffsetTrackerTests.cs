@@ -1,8 +1,7 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Time.Testing;
-using StreamScoring.Kafka;
 
-namespace StreamScoring.IntegrationTests.Kafka;
+namespace StreamScoring.Kafka.Tests;
 
 public sealed class OffsetTrackerTests
 {

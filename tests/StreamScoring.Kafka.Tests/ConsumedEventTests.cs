@@ -1,10 +1,9 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Time.Testing;
 using StreamScoring.Core.Events;
-using StreamScoring.Kafka;
 using StreamScoring.Tests.Shared;
 
-namespace StreamScoring.IntegrationTests.Kafka;
+namespace StreamScoring.Kafka.Tests;
 
 public sealed class ConsumedEventTests
 {

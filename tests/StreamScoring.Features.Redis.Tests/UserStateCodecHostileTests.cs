@@ -5,7 +5,7 @@ using StreamScoring.Core.Features;
 using StreamScoring.Features.Redis.Internal;
 using StreamScoring.Tests.Shared;
 
-namespace StreamScoring.IntegrationTests.Redis;
+namespace StreamScoring.Features.Redis.Tests;
 
 /// <summary>
 /// Snapshots and log batches that did not come from <see cref="UserStateCodec"/>: whatever the bytes, decoding

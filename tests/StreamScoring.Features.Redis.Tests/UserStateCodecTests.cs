@@ -4,7 +4,7 @@ using StreamScoring.Core.Features;
 using StreamScoring.Features.Redis.Internal;
 using StreamScoring.Tests.Shared;
 
-namespace StreamScoring.IntegrationTests.Redis;
+namespace StreamScoring.Features.Redis.Tests;
 
 /// <summary>The binary snapshot the Redis store keeps per user (no Redis needed).</summary>
 public sealed class UserStateCodecTests

@@ -2,9 +2,8 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using StreamScoring.Kafka;
 
-namespace StreamScoring.IntegrationTests.Kafka;
+namespace StreamScoring.Kafka.Tests;
 
 public sealed class KafkaOptionsTests
 {

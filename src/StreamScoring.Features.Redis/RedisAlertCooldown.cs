@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StreamScoring.Core.Alerts;
 using StreamScoring.Features.Redis.Internal;
 
 namespace StreamScoring.Features.Redis;
@@ -10,7 +11,7 @@ namespace StreamScoring.Features.Redis;
 /// every event raises one alert per cooldown.
 /// Keys are <c>&lt;prefix&gt;{&lt;userId&gt;}:cd:&lt;head&gt;</c> (the user's cluster slot).
 /// </summary>
-public sealed class RedisAlertCooldown
+public sealed class RedisAlertCooldown : IAlertCooldown
 {
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisKeyLayout _keys;

@@ -1,6 +1,15 @@
 using System.CommandLine;
 using StreamScoring.Tools.Chaos;
+using StreamScoring.Tools.Demo;
+using StreamScoring.Tools.Replay;
 
-// Operator tools, run from outside the service. `chaos` today; demo, replay and bench will move here.
-var root = new RootCommand("StreamScoring tools: fault scenarios (chaos) against the real worker.") { ChaosCommand.Create() };
+// Tools run beside the service, never shipped in its image: the demo (the real worker hosted in this process
+// against embedded Kafka and a private redis-server), replay (a file into the input topic) and chaos (fault
+// scenarios against the worker run as child processes). Benchmarks: scripts/bench.sh.
+var root = new RootCommand("StreamScoring tools: the streaming demo, replay of event files into Kafka, and fault scenarios (chaos) against the real worker.")
+{
+    DemoCommand.Create(),
+    ReplayCommand.Create(),
+    ChaosCommand.Create(),
+};
 return await root.Parse(args).InvokeAsync();

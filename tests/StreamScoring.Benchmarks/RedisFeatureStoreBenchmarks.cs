@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
+using StreamScoring.Embedded;
 using StreamScoring.Features.Redis;
 
 namespace StreamScoring.Benchmarks;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using StreamScoring.Embedded;
 using StreamScoring.Kafka;
 using StreamScoring.Tools.Chaos.Checking;
 using StreamScoring.Tools.Chaos.Harness;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using StreamScoring.Core.Alerts;
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
 using StreamScoring.Features.Redis;
@@ -49,7 +50,7 @@ public static class StreamScoringServiceCollectionExtensions
                 return store;
             });
             services.AddRedisFeatureStore();
-            services.AddSingleton<IAlertCooldown>(static sp => new RedisCooldownAdapter(sp.GetRequiredService<RedisAlertCooldown>()));
+            services.AddSingleton<IAlertCooldown>(static sp => sp.GetRequiredService<RedisAlertCooldown>());
         }
 
         services.AddSingleton<IOutputPublisher, KafkaOutputPublisher>();
@@ -67,12 +68,5 @@ public static class StreamScoringServiceCollectionExtensions
         // The check bounds its own Redis probe (1 s); the timeout is a second guard so /readyz always answers.
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"], timeout: TimeSpan.FromSeconds(2));
         return services;
-    }
-
-    private sealed class RedisCooldownAdapter(RedisAlertCooldown inner) : IAlertCooldown
-    {
-        public Task<bool> IsCoolingDownAsync(string head, string userId) => inner.IsCoolingDownAsync(head, userId);
-
-        public Task StartAsync(string head, string userId, TimeSpan cooldown) => inner.StartAsync(head, userId, cooldown);
     }
 }

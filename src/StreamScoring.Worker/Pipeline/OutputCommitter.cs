@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using StreamScoring.Core.Alerts;
 using StreamScoring.Worker.Resilience;
 using StreamScoring.Worker.Telemetry;
 

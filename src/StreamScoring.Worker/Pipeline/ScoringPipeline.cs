@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StreamScoring.Core.Alerts;
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
 using StreamScoring.Kafka;

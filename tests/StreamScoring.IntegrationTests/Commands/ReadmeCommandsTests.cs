@@ -21,9 +21,10 @@ public sealed class ReadmeCommandsTests : IDisposable
 
     [Theory]
     [InlineData("worker", "run", "")]
-    [InlineData("worker", "demo", "--duration --rate --warmup --json")]
-    [InlineData("worker", "replay", "--input --format --speedup")]
     [InlineData("worker", "score-file", "--input --format --output --model")]
+    [InlineData("tools", "demo", "--duration --rate --warmup --json")]
+    [InlineData("tools", "replay", "--input --format --speedup")]
+    [InlineData("tools", "chaos", "--events --scenario --json")]
     [InlineData("training", "train", "--seed --users --days --epochs --output --rees46")]
     [InlineData("training", "evaluate", "--model --events --format")]
     [InlineData("training", "score-file", "--input --format --output --model --segments")]
@@ -110,15 +111,18 @@ public sealed class ReadmeCommandsTests : IDisposable
 
     /// <summary>
     /// The binary built beside this test assembly's configuration (src/X/bin/Release/net10.0/...). The test project
-    /// references both programs, so a build of the tests builds them.
+    /// references the three programs, so a build of the tests builds them.
     /// </summary>
     private static string Binary(string tool)
     {
         var tfm = new DirectoryInfo(AppContext.BaseDirectory);
         var configuration = tfm.Parent!;
-        var (project, assembly) = tool == "worker"
-            ? ("StreamScoring.Worker", "streamscoring.dll")
-            : ("StreamScoring.Training", "streamscoring-train.dll");
+        var (project, assembly) = tool switch
+        {
+            "worker" => ("StreamScoring.Worker", "streamscoring.dll"),
+            "tools" => ("StreamScoring.Tools", "streamscoring-tools.dll"),
+            _ => ("StreamScoring.Training", "streamscoring-train.dll"),
+        };
         var path = RepositoryPaths.File("src", project, "bin", configuration.Name, tfm.Name, assembly);
         Assert.True(File.Exists(path), $"{path} not built");
         return path;

@@ -1,4 +1,5 @@
 using StackExchange.Redis;
+using StreamScoring.Embedded;
 using StreamScoring.Features.Redis;
 
 namespace StreamScoring.IntegrationTests.Fixtures;

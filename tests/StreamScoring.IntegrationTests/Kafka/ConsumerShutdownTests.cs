@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Confluent.Kafka;
+using StreamScoring.Embedded;
 using StreamScoring.Kafka;
 using Xunit.Abstractions;
 

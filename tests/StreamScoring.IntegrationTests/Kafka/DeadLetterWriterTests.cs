@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using StreamScoring.Core.Events;
+using StreamScoring.Embedded.Internal;
 using StreamScoring.Kafka;
 using StreamScoring.Kafka.Internal;
 using Xunit.Abstractions;

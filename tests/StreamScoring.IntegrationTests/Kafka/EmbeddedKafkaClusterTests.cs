@@ -1,5 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
+using StreamScoring.Embedded;
 using StreamScoring.Kafka;
 
 namespace StreamScoring.IntegrationTests.Kafka;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using StreamScoring.Embedded;
 using StreamScoring.Kafka;
 using StreamScoring.Worker.Hosting;
 using StreamScoring.Worker.Pipeline;

@@ -1,3 +1,4 @@
+using StreamScoring.Embedded;
 using StreamScoring.Features.Redis;
 using StreamScoring.Kafka;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Import;
-using StreamScoring.Worker.Commands;
+using StreamScoring.Tools.Replay;
 
 namespace StreamScoring.IntegrationTests.Pipeline;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using StreamScoring.Embedded;
 using StreamScoring.Features.Redis;
 using StreamScoring.IntegrationTests.Fixtures;
 using StreamScoring.Kafka;

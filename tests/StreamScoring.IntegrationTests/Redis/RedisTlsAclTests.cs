@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
+using StreamScoring.Embedded;
 using StreamScoring.Features.Redis;
 using StreamScoring.IntegrationTests.Fixtures;
 using StreamScoring.Tests.Shared;

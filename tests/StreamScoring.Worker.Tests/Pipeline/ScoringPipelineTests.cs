@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StreamScoring.Core.Alerts;
 using StreamScoring.Core.Events;
 using StreamScoring.Inference;
 using StreamScoring.Kafka;

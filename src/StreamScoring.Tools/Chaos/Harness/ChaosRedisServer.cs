@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using StreamScoring.Embedded;
 using StreamScoring.Features.Redis;
 
 namespace StreamScoring.Tools.Chaos.Harness;

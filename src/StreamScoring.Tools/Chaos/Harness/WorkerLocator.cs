@@ -2,7 +2,11 @@ using System.Reflection;
 
 namespace StreamScoring.Tools.Chaos.Harness;
 
-/// <summary>Finds the worker's <c>streamscoring.dll</c> (built beside this tool) and the <c>dotnet</c> host to run it.</summary>
+/// <summary>
+/// Finds the worker's <c>streamscoring.dll</c> and the <c>dotnet</c> host to run it. Chaos runs the worker project's own
+/// build output (src/StreamScoring.Worker/bin/...: its appsettings.json and runtime settings), not the copy of the assembly
+/// this tool references for the in-process demo.
+/// </summary>
 internal static class WorkerLocator
 {
     /// <summary>
@@ -50,7 +54,7 @@ internal static class WorkerLocator
             .FirstOrDefault(File.Exists) ?? "dotnet";
     }
 
-    /// <summary>The repository's <c>models/</c> folder, searched upwards from the working directory and this tool.</summary>
+    /// <summary>The repository's <c>models/</c> folder, searched upwards from the working directory and this tool (chaos and the demo).</summary>
     public static string? FindModelsDirectory()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })

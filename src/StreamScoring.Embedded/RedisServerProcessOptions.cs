@@ -1,0 +1,32 @@
+namespace StreamScoring.Embedded;
+
+/// <summary>How <see cref="RedisServerProcess.Start(RedisServerProcessOptions, TimeSpan?)"/> runs its server.</summary>
+public sealed class RedisServerProcessOptions
+{
+    /// <summary>The loopback port; default: a free one. Set it to restart a server where clients expect it.</summary>
+    public int? Port { get; init; }
+
+    /// <summary>
+    /// PEM certificate of the server. When set (with <see cref="TlsKeyFile"/>) the server speaks only TLS on
+    /// <see cref="RedisServerProcess.Port"/> (<c>--tls-port</c>, <c>--port 0</c>). Default: none (plain TCP).
+    /// </summary>
+    public string? TlsCertFile { get; init; }
+
+    /// <summary>PEM private key of <see cref="TlsCertFile"/>. Default: none.</summary>
+    public string? TlsKeyFile { get; init; }
+
+    /// <summary>PEM certificate authority the server trusts for client certificates. Default: none.</summary>
+    public string? TlsCaCertFile { get; init; }
+
+    /// <summary>Whether clients must present a certificate signed by <see cref="TlsCaCertFile"/> (mutual TLS). Default: false.</summary>
+    public bool TlsAuthClients { get; init; }
+
+    /// <summary>
+    /// ACL file (<c>--aclfile</c>, lines like <c>user app on &gt;secret ~* &amp;* +@all</c>), so passwords never
+    /// appear on the command line. Default: none (the default user without a password).
+    /// </summary>
+    public string? AclFile { get; init; }
+
+    /// <summary>True when the server speaks TLS.</summary>
+    public bool UsesTls => !string.IsNullOrEmpty(TlsCertFile);
+}

@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Runtime.InteropServices;
+
+namespace StreamScoring.Tools.Demo;
+
+/// <summary>
+/// Listens to the StreamScoring meter in-process and keeps running totals per instrument and tag
+/// value, plus raw histogram values for percentiles: what the demo's live view and summary read.
+/// </summary>
+internal sealed class MetricsCollector : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentDictionary<(string Instrument, string Tag), double> _totals = new();
+    private readonly ConcurrentDictionary<string, List<double>> _values = new();
+
+    public MetricsCollector(string meterName)
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == meterName)
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.Start();
+    }
+
+    /// <summary>Sum of a counter over all tag values.</summary>
+    public double Total(string instrument) => _totals.Where(kv => kv.Key.Instrument == instrument).Sum(kv => kv.Value);
+
+    /// <summary>Sum of a counter by the value of its first tag.</summary>
+    public IReadOnlyDictionary<string, double> ByTag(string instrument) =>
+        _totals.Where(kv => kv.Key.Instrument == instrument).ToDictionary(kv => kv.Key.Tag, kv => kv.Value, StringComparer.Ordinal);
+
+    /// <summary>Values a histogram (or <c>instrument|tag</c>) recorded so far.</summary>
+    public int Count(string instrument)
+    {
+        if (!_values.TryGetValue(instrument, out var list))
+        {
+            return 0;
+        }
+
+        lock (list)
+        {
+            return list.Count;
+        }
+    }
+
+    /// <summary>
+    /// The <paramref name="quantile"/> (0..1) of a histogram's values (all of them, or those whose first tag
+    /// is <c>instrument|tag</c>), from the <paramref name="from"/>-th value recorded on; NaN when none.
+    /// </summary>
+    public double Quantile(string instrument, double quantile, int from = 0)
+    {
+        var sorted = Values(instrument, from);
+        if (sorted.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        Array.Sort(sorted);
+        return sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Length) - 1, 0, sorted.Length - 1)];
+    }
+
+    /// <summary>The mean of a histogram's values from the <paramref name="from"/>-th on; NaN when none.</summary>
+    public double Mean(string instrument, int from = 0)
+    {
+        var values = Values(instrument, from);
+        return values.Length == 0 ? double.NaN : values.Average();
+    }
+
+    /// <summary>Polls observable instruments (gauges such as consumer lag).</summary>
+    public void RecordObservables() => _listener.RecordObservableInstruments();
+
+    public void Dispose() => _listener.Dispose();
+
+    private double[] Values(string instrument, int from)
+    {
+        if (!_values.TryGetValue(instrument, out var list))
+        {
+            return [];
+        }
+
+        lock (list)
+        {
+            return from >= list.Count ? [] : CollectionsMarshal.AsSpan(list)[from..].ToArray();
+        }
+    }
+
+    private void Add(string key, double value)
+    {
+        var list = _values.GetOrAdd(key, static _ => []);
+        lock (list)
+        {
+            list.Add(value);
+        }
+    }
+
+    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var tag = tags.Length > 0 ? tags[0].Value?.ToString() ?? "" : "";
+        if (instrument is Histogram<double> || instrument is Histogram<long> || instrument is Histogram<int>)
+        {
+            Add(instrument.Name, value);
+            if (tag.Length > 0)
+            {
+                Add(instrument.Name + "|" + tag, value);
+            }
+
+            return;
+        }
+
+        if (instrument.IsObservable)
+        {
+            _totals[(instrument.Name, tag)] = value; // gauges: last value
+            return;
+        }
+
+        _totals.AddOrUpdate((instrument.Name, tag), value, (_, old) => old + value);
+    }
+}

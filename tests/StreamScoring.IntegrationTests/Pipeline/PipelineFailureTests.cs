@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StreamScoring.Core.Events;
-using StreamScoring.Kafka;
+using StreamScoring.Embedded;
 using StreamScoring.Simulator;
 
 namespace StreamScoring.IntegrationTests.Pipeline;

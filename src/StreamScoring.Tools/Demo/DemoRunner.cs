@@ -115,7 +115,13 @@ internal static class DemoRunner
         var measured = new MeasuredWindow();
         // The demo's own Kafka clients (load generator, alert reader) log through the host's logger too.
         var demoLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StreamScoring.Demo");
-        var producing = Task.Run(() => Produce(kafka.BootstrapServers, topics.Input, traffic, options, () => measured.Start(metrics, traffic), demoLog, stop.Token), CancellationToken.None);
+        // The load generator blocks (pacing sleeps, produce-queue waits): a thread of its own, so it does not
+        // take one of the worker's few thread-pool threads for the whole run.
+        var producing = Task.Factory.StartNew(
+            () => Produce(kafka.BootstrapServers, topics.Input, traffic, options, () => measured.Start(metrics, traffic), demoLog, stop.Token),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
         var dashboard = new DemoDashboard(metrics, traffic);
         await ShowProgressAsync(options, dashboard, producing, measured.Clock, output, stop.Token);
         var produceSeconds = measured.Clock.Elapsed.TotalSeconds;

@@ -11,13 +11,15 @@ namespace StreamScoring.Worker.Hosting;
 public static class ServiceHost
 {
     /// <summary>
-    /// Builds the web host. Configuration: <c>appsettings.json</c> beside the binary, environment
+    /// Builds the web host. Configuration: <c>appsettings.json</c> beside the binary, the JSON files of the
+    /// <c>Config:Directory</c> directory (re-read while running, see <see cref="ConfigurationDirectory"/>), environment
     /// variables (<c>Kafka__Common__sasl.username</c>), then <paramref name="args"/>
     /// (<c>--Kafka:Common:bootstrap.servers=...</c>), then <paramref name="overrides"/> (the demo's).
     /// </summary>
     public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null, Action<ILoggingBuilder>? logging = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddConfigurationDirectory(); // Config:Directory: a mounted ConfigMap, re-read while running
         if (overrides is not null)
         {
             builder.Configuration.AddInMemoryCollection(overrides);

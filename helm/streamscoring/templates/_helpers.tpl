@@ -182,7 +182,7 @@ Bytes of a Kubernetes memory quantity ("2Gi", "768Mi", "500M", "1073741824"). Wr
 {{- define "streamscoring.bytes" -}}
 {{- $q := toString . -}}
 {{- $units := dict "Ki" 1024 "Mi" 1048576 "Gi" 1073741824 "Ti" 1099511627776 "k" 1000 "M" 1000000 "G" 1000000000 "T" 1000000000000 -}}
-{{- $num := regexFind "^[0-9]+(\.[0-9]+)?" $q -}}
+{{- $num := regexFind `^[0-9]+(\.[0-9]+)?` $q -}}
 {{- if not $num -}}
 {{- fail (printf "memory quantity %q: expected a number with an optional Ki/Mi/Gi/Ti/k/M/G/T suffix" $q) -}}
 {{- end -}}

@@ -43,6 +43,23 @@ public sealed class ChartValuesTests
         Assert.True(result.IsValid, Describe(result));
     }
 
+    public static TheoryData<string> RenderCases() =>
+        [.. Directory.EnumerateFiles(RepositoryPaths.File("helm", "render", "cases"), "*.yaml").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
+
+    [Theory]
+    [MemberData(nameof(RenderCases))]
+    public void RenderCase_MergedOntoValues_ValidatesAgainstSchema(string file)
+    {
+        // helm/render/check.sh renders these; Helm validates the merged values against the schema first.
+        var values = YamlJson.Load(DeployPaths.Values)!.AsObject();
+        var overrides = YamlJson.Load(RepositoryPaths.File("helm", "render", "cases", file)) as JsonObject ?? [];
+        Merge(values, overrides);
+
+        var result = Evaluate(values);
+
+        Assert.True(result.IsValid, Describe(result));
+    }
+
     [Fact]
     public void Templates_ValuesReferences_ExistInValuesAndSchema()
     {
@@ -120,6 +137,26 @@ public sealed class ChartValuesTests
     internal static string Describe(EvaluationResults result) =>
         string.Join(Environment.NewLine, (result.Details ?? []).Where(d => d.Errors is { Count: > 0 })
             .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}")));
+
+    // Helm's coalescing: maps merge key by key, anything else replaces, null deletes.
+    private static void Merge(JsonObject target, JsonObject overrides)
+    {
+        foreach (var (name, value) in overrides)
+        {
+            if (value is null)
+            {
+                target.Remove(name);
+            }
+            else if (value is JsonObject map && target[name] is JsonObject existing)
+            {
+                Merge(existing, map);
+            }
+            else
+            {
+                target[name] = value.DeepClone();
+            }
+        }
+    }
 
     private static void Set(JsonNode root, string path, JsonNode? value)
     {

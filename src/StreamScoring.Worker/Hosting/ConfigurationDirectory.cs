@@ -19,8 +19,8 @@ namespace StreamScoring.Worker.Hosting;
 /// which compares the last-write time of the file a name finally resolves to.</para>
 /// <para>Only keys read through <c>IOptionsMonitor</c> apply without a restart: <c>Scoring:*</c> (debounce, batch
 /// size and delay, alert thresholds and cooldowns; not the channel capacities). Other keys in the directory are read
-/// at start only. A reloaded value that fails validation makes <c>IOptionsMonitor.CurrentValue</c> throw
-/// <c>OptionsValidationException</c> until the file is fixed, so validate an edit before applying it.</para>
+/// at start only. A reloaded <c>Scoring</c> section that fails validation is refused and logged, and the previous
+/// values stay in force (<see cref="Internal.LastValidOptionsMonitor{TOptions}"/>, registered by <see cref="ServiceHost"/>).</para>
 /// <para>The files present at start are the ones watched; a file added later is read at the next start.</para>
 /// </remarks>
 public static class ConfigurationDirectory

@@ -4,6 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StreamScoring.Worker.Internal;
+using StreamScoring.Worker.Pipeline;
 
 namespace StreamScoring.Worker.Hosting;
 
@@ -36,6 +39,8 @@ public static class ServiceHost
         }
 
         builder.Services.AddStreamScoring(builder.Configuration);
+        // Scoring:* is re-read while running: an invalid edit is refused and logged, the last valid values stay.
+        builder.Services.AddSingleton<IOptionsMonitor<ScoringOptions>, LastValidOptionsMonitor<ScoringOptions>>();
         var app = builder.Build();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = static _ => false }); // live: the process answers
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = static check => check.Tags.Contains("ready") });

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamScoring.Worker.Hosting;
 using StreamScoring.Worker.Pipeline;
@@ -43,6 +44,51 @@ public sealed class ConfigurationDirectoryTests : IDisposable
         Assert.Equal(0.9f, seen.Alerts.Fraud.Threshold);
         Assert.Equal(0.9f, monitor.CurrentValue.Alerts.Fraud.Threshold);
         Assert.Equal(TimeSpan.FromSeconds(2), monitor.CurrentValue.DebounceInterval);
+    }
+
+    [Fact]
+    public async Task Build_InvalidEdit_KeepsLastValidValuesThenAppliesTheNextValidEdit()
+    {
+        Publish("""{ "Scoring": { "Alerts": { "Fraud": { "Threshold": 0.7 } } } }""");
+        using var rejected = new EventIdWaiter(400);
+        await using var app = ServiceHost.Build([$"--{ConfigurationDirectory.DirectoryKey}={_root}"], logging: logging => logging.AddProvider(rejected));
+        var monitor = app.Services.GetRequiredService<IOptionsMonitor<ScoringOptions>>();
+        Assert.Equal(0.7f, monitor.CurrentValue.Alerts.Fraud.Threshold);
+        var changed = new TaskCompletionSource<ScoringOptions>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listener = monitor.OnChange(options => changed.TrySetResult(options));
+
+        // A threshold above 1: the framework's monitor would throw from every CurrentValue read from now on.
+        Publish("""{ "Scoring": { "Alerts": { "Fraud": { "Threshold": 1.5 } } } }""");
+        var message = await rejected.Logged.WaitAsync(ReloadBound);
+
+        Assert.Contains("Scoring:Alerts:Fraud:Threshold", message, StringComparison.Ordinal);
+        Assert.Equal(0.7f, monitor.CurrentValue.Alerts.Fraud.Threshold);
+        Assert.False(changed.Task.IsCompleted);
+
+        Publish("""{ "Scoring": { "Alerts": { "Fraud": { "Threshold": 0.9 } } } }""");
+        var seen = await changed.Task.WaitAsync(ReloadBound);
+
+        Assert.Equal(0.9f, seen.Alerts.Fraud.Threshold);
+        Assert.Equal(0.9f, monitor.CurrentValue.Alerts.Fraud.Threshold);
+    }
+
+    [Fact]
+    public void Build_InvalidAtStart_StillFailsValidation()
+    {
+        Publish("""{ "Scoring": { "MaxBatchSize": 0 } }""");
+        var app = ServiceHost.Build([$"--{ConfigurationDirectory.DirectoryKey}={_root}"]);
+        try
+        {
+            var monitor = app.Services.GetRequiredService<IOptionsMonitor<ScoringOptions>>();
+
+            var error = Assert.Throws<OptionsValidationException>(() => monitor.CurrentValue);
+
+            Assert.Contains("Scoring:MaxBatchSize", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            ((IDisposable)app).Dispose();
+        }
     }
 
     [Fact]

@@ -12,13 +12,27 @@ namespace StreamScoring.Worker.Pipeline;
 /// users that do not alert.
 /// </summary>
 /// <remarks>
-/// One explainer per loaded model (<see cref="ModelSnapshot"/>), created on the first alert of that model (it scores
-/// the baselines once) and dropped with the snapshot. A model without baselines in its segments file gives alerts
-/// with empty <c>reasons</c>. Thread-safe.
+/// <para>One explainer per loaded model (<see cref="ModelSnapshot"/>), created on the first alert of that model (it
+/// scores the baselines once) and dropped with the snapshot. A model without baselines in its segments file gives
+/// alerts with empty <c>reasons</c>.</para>
+/// <para>Reasons are computed once per <c>dedup_key</c> and model: alerts are decided on every score at or above the
+/// threshold, before the cooldown suppresses the repeats, and a user that keeps scoring high (a scraper scored every
+/// few seconds) would otherwise pay an explanation per score. Alerts with one <c>dedup_key</c> are one page by
+/// definition (consumers keep one), so they carry the reasons of the first of them. The memo holds at most
+/// <see cref="MaxRemembered"/> keys and is cleared when full.</para>
+/// <para>Thread-safe.</para>
 /// </remarks>
 public sealed class HeadAlertComposer
 {
+    /// <summary>Most <c>dedup_key</c>s whose reasons are remembered.</summary>
+    public const int MaxRemembered = 8192;
+
     private readonly ConditionalWeakTable<ModelSnapshot, StrongBox<AlertExplainer?>> _explainers = [];
+    private readonly Dictionary<(string DedupKey, int Generation), (IReadOnlyList<AlertReasonRef> Reasons, AlertBaselineRef? Baseline)> _explained = [];
+    private readonly Lock _lock = new();
+
+    /// <summary>Explanations computed (one extra model batch each), for tests and telemetry.</summary>
+    public long Explanations { get; private set; }
 
     /// <summary>The explainer of <paramref name="snapshot"/>'s model, or null when its segments carry no baselines. Call inside a lease.</summary>
     public AlertExplainer? ExplainerFor(ModelSnapshot snapshot)
@@ -41,18 +55,11 @@ public sealed class HeadAlertComposer
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(features);
-        IReadOnlyList<AlertReasonRef> reasons = [];
-        AlertBaselineRef? baseline = null;
-        if (ExplainerFor(snapshot) is { } explainer)
-        {
-            var explanation = explainer.Explain(alert.Head, alert.Threshold, segment?.Id, features.TokensOf(row), features.MaskOf(row), features.AggregatesOf(row));
-            reasons = [.. explanation.Reasons.Select(r => new AlertReasonRef(r.Code, r.Name, r.Feature, r.Value, r.Baseline, r.Contribution))];
-            baseline = new AlertBaselineRef(explanation.BaselineSource, explanation.BaselineName);
-        }
-
+        var dedupKey = AlertDedupKey.For(alert.HeadName, userId, trigger.EventTime, alert.Cooldown);
+        var (reasons, baseline) = Reasons(alert, dedupKey, snapshot, segment, features, row);
         return new AlertMessage
         {
-            DedupKey = AlertDedupKey.For(alert.HeadName, userId, trigger.EventTime, alert.Cooldown),
+            DedupKey = dedupKey,
             UserId = userId,
             SessionId = trigger.SessionId,
             DeviceId = trigger.DeviceId,
@@ -70,5 +77,40 @@ public sealed class HeadAlertComposer
             Reasons = reasons,
             ReasonsBaseline = baseline,
         };
+    }
+
+    private (IReadOnlyList<AlertReasonRef> Reasons, AlertBaselineRef? Baseline) Reasons(
+        in HeadAlert alert, string dedupKey, ModelSnapshot snapshot, SegmentRef? segment, FeatureBatch features, int row)
+    {
+        if (ExplainerFor(snapshot) is not { } explainer)
+        {
+            return ([], null);
+        }
+
+        var key = (dedupKey, snapshot.Generation);
+        lock (_lock)
+        {
+            if (_explained.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+        }
+
+        var explanation = explainer.Explain(alert.Head, alert.Threshold, segment?.Id, features.TokensOf(row), features.MaskOf(row), features.AggregatesOf(row));
+        (IReadOnlyList<AlertReasonRef>, AlertBaselineRef?) result = (
+            [.. explanation.Reasons.Select(r => new AlertReasonRef(r.Code, r.Name, r.Feature, r.Value, r.Baseline, r.Contribution))],
+            new AlertBaselineRef(explanation.BaselineSource, explanation.BaselineName));
+        lock (_lock)
+        {
+            Explanations++;
+            if (_explained.Count >= MaxRemembered)
+            {
+                _explained.Clear();
+            }
+
+            _explained[key] = result;
+        }
+
+        return result;
     }
 }

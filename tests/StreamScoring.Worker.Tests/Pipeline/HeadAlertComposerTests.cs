@@ -54,6 +54,26 @@ public class HeadAlertComposerTests(ShippedAlertFixture alert) : IClassFixture<S
         Assert.Equal(alert.Message.DedupKey.Replace(ShippedAlertFixture.UserId, "u1", StringComparison.Ordinal), message.DedupKey);
     }
 
+    [Fact]
+    public void Compose_RepeatWithTheSameDedupKey_ReusesTheReasonsWithoutExplainingAgain()
+    {
+        var sut = new HeadAlertComposer();
+        var later = alert.Trigger with { EventId = "e-later", EventTime = alert.Trigger.EventTime.AddMinutes(1) };
+        var nextWindow = alert.Trigger with { EventId = "e-next", EventTime = alert.Trigger.EventTime.AddMinutes(10) };
+
+        var first = sut.Compose(alert.Alert, ShippedAlertFixture.UserId, alert.Trigger, alert.ScoredAt, alert.Snapshot, alert.Segment, alert.Features, 0);
+        var repeat = sut.Compose(alert.Alert, ShippedAlertFixture.UserId, later, alert.ScoredAt.AddMinutes(1), alert.Snapshot, alert.Segment, alert.Features, 0);
+        Assert.Equal(1, sut.Explanations);
+        var next = sut.Compose(alert.Alert, ShippedAlertFixture.UserId, nextWindow, alert.ScoredAt.AddMinutes(10), alert.Snapshot, alert.Segment, alert.Features, 0);
+
+        Assert.Equal(first.DedupKey, repeat.DedupKey);
+        Assert.Same(first.Reasons, repeat.Reasons);
+        Assert.Equal("e-later", repeat.EventId); // only the reasons are shared; the message describes its own event
+        Assert.NotEqual(first.DedupKey, next.DedupKey);
+        Assert.Equal(2, sut.Explanations);
+        Assert.Equal(first.Reasons, next.Reasons); // same input, so the same reasons, but computed again
+    }
+
     [Theory]
     [InlineData(0.02f, 0.0147f, HeadAlertBand.High)]
     [InlineData(0.5074f, 0.0147f, HeadAlertBand.VeryHigh)]

@@ -19,9 +19,11 @@ namespace StreamScoring.Inference.Attribution;
 /// position by position (cycled when the medoid's history is shorter), so the user's sequence keeps its length.
 /// Behaviours are occluded in both inputs at once because the model sees them in both: a new device is a flag among
 /// the aggregates and a change bit in the latest token, and occluding one leaves the other to carry the score.</para>
-/// <para>Contributions are in log-odds, not probability: a score of 0.9999 held up by several behaviours barely moves
-/// when one of them is removed (the sigmoid is flat there), so probability drops rank saturated alerts by noise;
-/// log-odds drops stay proportional to the evidence each behaviour adds.</para>
+/// <para>Contributions are in log-odds of the RAW model output, not probability: a score of 0.9999 held up by several
+/// behaviours barely moves when one of them is removed (the sigmoid is flat there), so probability drops rank
+/// saturated alerts by noise; log-odds drops stay proportional to the evidence each behaviour adds. Raw, because a
+/// calibrator that is flat in its top tail (isotonic) would make every occlusion there contribute 0; the
+/// calibration is applied only where served scores are compared (the baseline choice) and reported.</para>
 /// <para>Occlusion measures what the model does with the input, not what caused it: correlated features within a
 /// group are credited together, and an interaction between two groups is credited to each only partly.</para>
 /// <para>Thread-safe (calls are serialised); one explainer per loaded model, since baseline scores are the model's.</para>
@@ -38,7 +40,8 @@ public sealed class AlertExplainer
     public const string PopulationSource = "population";
 
     private static readonly int Heads = FeatureSpec.Heads.Count;
-    private readonly OnnxScorer _scorer;
+    private readonly RawBatchScorer _scoreRaw;
+    private readonly Func<int, float, float> _calibrate;
     private readonly SegmentBaselines _baselines;
     private readonly float[] _segmentScores;
     private readonly float[] _populationScores;
@@ -46,12 +49,26 @@ public sealed class AlertExplainer
     private readonly float[] _scores;
     private readonly Lock _lock = new();
 
-    /// <summary>Creates an explainer for <paramref name="scorer"/>'s model and scores the baselines once.</summary>
+    /// <summary>
+    /// Creates an explainer for <paramref name="scorer"/>'s model, whose scores on this branch are the raw model outputs
+    /// (no calibrator), and scores the baselines once.
+    /// </summary>
     public AlertExplainer(OnnxScorer scorer, SegmentBaselines baselines)
+        : this(RawScorer(scorer), static (_, p) => p, baselines)
     {
-        ArgumentNullException.ThrowIfNull(scorer);
+    }
+
+    /// <summary>Creates an explainer over raw model outputs and the calibration that maps them to served scores.</summary>
+    /// <param name="scoreRaw">Scores a batch without calibration.</param>
+    /// <param name="calibrate">Maps a raw score of a head (index, raw) to the served (calibrated) score the thresholds are in.</param>
+    /// <param name="baselines">The baselines to compare with.</param>
+    public AlertExplainer(RawBatchScorer scoreRaw, Func<int, float, float> calibrate, SegmentBaselines baselines)
+    {
+        ArgumentNullException.ThrowIfNull(scoreRaw);
+        ArgumentNullException.ThrowIfNull(calibrate);
         ArgumentNullException.ThrowIfNull(baselines);
-        _scorer = scorer;
+        _scoreRaw = scoreRaw;
+        _calibrate = calibrate;
         _baselines = baselines;
         _batch = new FeatureBatch(Math.Max(RowsPerExplanation, baselines.Segments.Count + 1));
         _scores = new float[_batch.Capacity * Heads];
@@ -67,8 +84,8 @@ public sealed class AlertExplainer
         }
 
         Score(rows);
-        _populationScores = _scores.AsSpan(0, Heads).ToArray();
-        _segmentScores = _scores.AsSpan(Heads, baselines.Segments.Count * Heads).ToArray();
+        _populationScores = Calibrated(_scores.AsSpan(0, Heads));
+        _segmentScores = Calibrated(_scores.AsSpan(Heads, baselines.Segments.Count * Heads));
     }
 
     /// <summary>Rows of the one extra batch an explanation scores: the input and one per group.</summary>
@@ -77,7 +94,7 @@ public sealed class AlertExplainer
     /// <summary>The baselines in use.</summary>
     public SegmentBaselines Baselines => _baselines;
 
-    /// <summary>The baseline's score on <paramref name="head"/>: of segment <paramref name="segment"/>, or of all users when null.</summary>
+    /// <summary>The baseline's (served, calibrated) score on <paramref name="head"/>: of segment <paramref name="segment"/>, or of all users when null.</summary>
     public float BaselineScore(int head, int? segment) =>
         segment is { } s ? _segmentScores[s * Heads + head] : _populationScores[head];
 
@@ -131,7 +148,7 @@ public sealed class AlertExplainer
                 reasons.Add(Reason(groups[g], aggregates, baseline, contribution));
             }
 
-            return new AlertExplanation(full, source, baseline.Name, reasons, [.. contributions.Select(c => KeyValuePair.Create(groups[c.Group].Code, c.Value))]);
+            return new AlertExplanation(_calibrate(head, full), source, baseline.Name, reasons, [.. contributions.Select(c => KeyValuePair.Create(groups[c.Group].Code, c.Value))]);
         }
     }
 
@@ -199,13 +216,31 @@ public sealed class AlertExplainer
         return (_baselines.Population, PopulationSource);
     }
 
-    private void Score(int rows) => _scorer.Score(
+    // After the calibration of the model branch lands, OnnxScorer.Score returns calibrated scores: this must then
+    // call its raw variant (see docs-for-lead/reasons.md).
+    private static RawBatchScorer RawScorer(OnnxScorer scorer)
+    {
+        ArgumentNullException.ThrowIfNull(scorer);
+        return (tokens, mask, aggregates, batch, scores) => scorer.Score(tokens, mask, aggregates, batch, scores, []);
+    }
+
+    private float[] Calibrated(ReadOnlySpan<float> raw)
+    {
+        var result = new float[raw.Length];
+        for (var i = 0; i < raw.Length; i++)
+        {
+            result[i] = _calibrate(i % Heads, raw[i]);
+        }
+
+        return result;
+    }
+
+    private void Score(int rows) => _scoreRaw(
         _batch.Tokens.AsSpan(0, rows * FeatureBatch.TokensPerRow),
         _batch.Mask.AsSpan(0, rows * FeatureSpec.SequenceLength),
         _batch.Aggregates.AsSpan(0, rows * FeatureSpec.AggregateCount),
         rows,
-        _scores.AsSpan(0, rows * Heads),
-        []);
+        _scores.AsSpan(0, rows * Heads));
 
     // The group's feature where the user is furthest from the baseline, in the model's (normalised) space.
     private static AlertReason Reason(FeatureGroup group, ReadOnlySpan<float> aggregates, BaselineRow baseline, float contribution)

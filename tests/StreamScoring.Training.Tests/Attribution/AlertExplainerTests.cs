@@ -115,6 +115,21 @@ public class AlertExplainerTests(ShippedModelFixture model) : IClassFixture<Ship
     }
 
     [Fact]
+    public void Explain_CalibratedModel_ContributionsFromRawScoresServedScoreCalibrated()
+    {
+        var baselines = model.Segments.Baselines!;
+        var row = baselines.Segments.First(s => s is not null)!;
+        var halved = new AlertExplainer((t, m, a, n, s) => model.Scorer.Score(t, m, a, n, s, []), static (_, p) => p / 2, baselines);
+
+        var raw = model.Explainer.Explain(FeatureSpec.FraudHead, 1f, null, row.Tokens, row.Mask, row.Aggregates);
+        var calibrated = halved.Explain(FeatureSpec.FraudHead, 1f, null, row.Tokens, row.Mask, row.Aggregates);
+
+        Assert.Equal(raw.Score / 2, calibrated.Score, 6);
+        Assert.Equal(raw.Contributions, calibrated.Contributions);
+        Assert.Equal(model.Explainer.BaselineScore(FeatureSpec.ChurnHead, null) / 2, halved.BaselineScore(FeatureSpec.ChurnHead, null), 6);
+    }
+
+    [Fact]
     public void Explain_RowOfWrongSize_Throws() =>
         Assert.Throws<ArgumentException>(() => model.Explainer.Explain(0, 0.5f, null, new long[3], new float[FeatureSpec.SequenceLength], new float[FeatureSpec.AggregateCount]));
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using StreamScoring.Inference.Attribution;
 
 namespace StreamScoring.Inference;
 
@@ -14,7 +15,7 @@ public sealed class SegmentCentroids
     private readonly float[][] _centroids;
 
     /// <summary>Creates assignment over <paramref name="centroids"/> (k rows of equal length) named by <paramref name="names"/>.</summary>
-    public SegmentCentroids(float[][] centroids, IReadOnlyList<string> names)
+    public SegmentCentroids(float[][] centroids, IReadOnlyList<string> names, SegmentBaselines? baselines = null)
     {
         ArgumentNullException.ThrowIfNull(centroids);
         ArgumentNullException.ThrowIfNull(names);
@@ -25,6 +26,7 @@ public sealed class SegmentCentroids
 
         _centroids = centroids;
         Names = names;
+        Baselines = baselines;
     }
 
     /// <summary>Number of segments.</summary>
@@ -35,6 +37,12 @@ public sealed class SegmentCentroids
 
     /// <summary>Human-readable segment names, by index.</summary>
     public IReadOnlyList<string> Names { get; }
+
+    /// <summary>
+    /// The per-segment and population baselines that alert reasons compare with (see <see cref="AlertExplainer"/>), or
+    /// null when the file has none (written before baselines existed).
+    /// </summary>
+    public SegmentBaselines? Baselines { get; }
 
     /// <summary>Index of the centroid nearest (squared Euclidean) to <paramref name="embedding"/>; ties go to the lower index.</summary>
     public int Assign(ReadOnlySpan<float> embedding)
@@ -66,7 +74,10 @@ public sealed class SegmentCentroids
         return best;
     }
 
-    /// <summary>Reads a segments file: <c>centroids</c> (k x dim numbers) and, per segment, a <c>name</c> under <c>profiles</c>.</summary>
+    /// <summary>
+    /// Reads a segments file: <c>centroids</c> (k x dim numbers), per segment a <c>name</c> under <c>profiles</c>, and
+    /// the baselines when present (see <see cref="SegmentBaselines"/>).
+    /// </summary>
     public static SegmentCentroids Load(string path)
     {
         try
@@ -84,7 +95,7 @@ public sealed class SegmentCentroids
                 names.Add($"segment {names.Count}");
             }
 
-            return new SegmentCentroids(centroids, names);
+            return new SegmentCentroids(centroids, names, SegmentBaselines.Parse(root, names));
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
         {

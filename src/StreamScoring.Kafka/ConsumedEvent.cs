@@ -18,6 +18,9 @@ public sealed class ConsumedEvent
     {
         _event = evt;
         EventTimestampMs = evt.TimestampMs;
+        EventId = evt.EventId;
+        SessionId = evt.SessionId;
+        DeviceId = evt.DeviceId;
         Source = source;
         ReceivedAt = receivedAt;
         AppendedAt = appendedAt ?? receivedAt;
@@ -30,6 +33,15 @@ public sealed class ConsumedEvent
 
     /// <summary>The event's own timestamp (ms since the Unix epoch); kept after <see cref="ReleaseEvent"/>.</summary>
     public long EventTimestampMs { get; }
+
+    /// <summary>The event's id; kept after <see cref="ReleaseEvent"/> (an alert names its triggering event).</summary>
+    public string EventId { get; }
+
+    /// <summary>The event's session id, if any; kept after <see cref="ReleaseEvent"/> for alerts.</summary>
+    public string? SessionId { get; }
+
+    /// <summary>The event's device fingerprint, if any; kept after <see cref="ReleaseEvent"/> for alerts.</summary>
+    public string? DeviceId { get; }
 
     /// <summary>Where it was read from.</summary>
     public TopicPartitionOffset Source { get; }

@@ -64,7 +64,22 @@ scoreFile.Options.Add(model);
 scoreFile.Options.Add(segments);
 scoreFile.SetAction(parse => Guard(() => FileScorer.Run(parse.GetValue(input)!, parse.GetValue(format), parse.GetValue(output)!, parse.GetValue(model)!, parse.GetValue(segments), Console.Error)));
 
-var root = new RootCommand("StreamScoring model tool: train, evaluate and score files.") { train, evaluate, scoreFile };
+var segmentsCommand = new Command("segments", "Re-run the segment step for a trained model: profiles, names and alert baselines from the training users (centroids kept unless --refit).");
+var refit = new Option<int?>("--refit") { Description = "Refit k-means with this many segments instead of keeping the centroids of segments.json." };
+segmentsCommand.Options.Add(model);
+segmentsCommand.Options.Add(seed);
+segmentsCommand.Options.Add(users);
+segmentsCommand.Options.Add(days);
+segmentsCommand.Options.Add(rees46);
+segmentsCommand.Options.Add(refit);
+segmentsCommand.SetAction(parse => Guard(() =>
+{
+    var settings = new TrainSettings { Seed = parse.GetValue(seed), SimUsers = parse.GetValue(users), SimDays = parse.GetValue(days), Rees46Files = Rees46Files(parse.GetValue(rees46)) };
+    StreamScoring.Training.Segments.SegmentBuilder.Run(parse.GetValue(model)!, settings, parse.GetValue(refit), Console.Out);
+    return 0;
+}));
+
+var root = new RootCommand("StreamScoring model tool: train, evaluate, score files and refresh segments.") { train, evaluate, scoreFile, segmentsCommand };
 return root.Parse(args).Invoke();
 
 static IReadOnlyList<string> Rees46Files(string[]? given) =>

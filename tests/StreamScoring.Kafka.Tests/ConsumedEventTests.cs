@@ -24,4 +24,18 @@ public sealed class ConsumedEventTests
         sut.Complete();
         Assert.Equal(8, tracker.Committable.Value);
     }
+
+    [Fact]
+    public void ReleaseEvent_AlertIdentity_IsKeptForTheAlert()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var evt = new EventBuilder(time).Next(EventType.PaymentFailed, session: "s-9", device: "d-3");
+        var tracker = new OffsetTracker(new TopicPartition("clickstream", 0));
+        tracker.Track(1);
+        var sut = new ConsumedEvent(evt, new TopicPartitionOffset("clickstream", 0, 1), time.GetUtcNow(), tracker);
+
+        sut.ReleaseEvent();
+
+        Assert.Equal((evt.EventId, "s-9", "d-3"), (sut.EventId, sut.SessionId, sut.DeviceId));
+    }
 }

@@ -120,27 +120,9 @@ public static class TrainPipeline
         return (heads, curves);
     }
 
-    private static SegmentsFile FitSegments(OnnxScorer scorer, LabelledEvents sim, LabelledEvents rees, TrainSettings settings)
-    {
-        var rows = new List<SegmentUserRow>();
-        foreach (var stream in new[] { sim, rees })
-        {
-            var summaries = UserSummaries.Build(stream);
-            var lastPoints = summaries.Values.Select(s => s.LastIndex).Order().ToList();
-            var samples = FeatureReplay.Build(stream, lastPoints);
-            var (_, embeddings) = OnnxBatchScorer.Score(scorer, samples);
-            for (var i = 0; i < samples.Count; i++)
-            {
-                var user = stream.Events[samples.EventIndex[i]].UserId;
-                var (aggregates, labels, _) = summaries[user];
-                rows.Add(new SegmentUserRow(embeddings.AsMemory(i * scorer.EmbeddingSize, scorer.EmbeddingSize), aggregates, labels));
-            }
-        }
-
-        var data = rows.SelectMany(r => r.Embedding.ToArray()).ToArray();
-        var kmeans = KMeans.Fit(data, rows.Count, scorer.EmbeddingSize, settings.Segments, settings.Seed);
-        return SegmentsFile.Create(kmeans, SegmentProfiler.Profile(rows, kmeans));
-    }
+    // The segment step lives with the segment code, so the `segments` command can re-run it for a shipped model.
+    private static SegmentsFile FitSegments(OnnxScorer scorer, LabelledEvents sim, LabelledEvents rees, TrainSettings settings) =>
+        SegmentBuilder.Fit(SegmentBuilder.Rows(scorer, [sim, rees]), settings.Segments, settings.Seed);
 
     private sealed class Progress(TextWriter log) : IProgress<TrainingProgress>
     {

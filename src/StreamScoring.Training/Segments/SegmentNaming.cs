@@ -3,18 +3,22 @@ using System.Globalization;
 namespace StreamScoring.Training.Segments;
 
 /// <summary>
-/// Names a segment from its profile by explicit rules, tried in order; the first that matches wins.
-/// Every rule compares the segment with the whole population ("lift" = segment mean / population mean), so the names
-/// follow the data rather than absolute numbers tuned to one shop. Unknown values (NaN) never match a rule.
+/// Names segments from their profiles. Every rule compares a segment with the whole population ("lift" = segment mean
+/// / population mean), so the names follow the data rather than absolute numbers tuned to one shop. Unknown values
+/// (NaN) never match a rule. <see cref="Describe"/> gives a segment its base name by the first matching rule;
+/// <see cref="NameAll"/> makes the names of a whole segmentation unique by construction, with no numbering.
 /// </summary>
 /// <remarks>
+/// Base names, in rule order:
 /// <list type="number">
-/// <item><b>suspected fraud</b>: fraud rate ≥ <see cref="FraudLift"/>× the population's and at least
-/// <see cref="MinRateMargin"/> above it; or, where no fraud label is known, failed payments ≥ <see cref="FraudLift"/>×
-/// with distinct devices or countries ≥ <see cref="SpreadLift"/>× (card testing from many places).</item>
-/// <item><b>bots/scrapers</b>: views per minute ≥ <see cref="BotViewLift"/>×, distinct products ≥
+/// <item>Fraud: fraud rate ≥ <see cref="FraudLift"/>× the population's and at least <see cref="MinRateMargin"/> above
+/// it; or, where no fraud label is known, failed payments ≥ <see cref="FraudLift"/>× with distinct devices or countries
+/// ≥ <see cref="SpreadLift"/>×. Named by its strongest fraud signal (if ≥ <see cref="SpreadLift"/>×):
+/// <b>card-testing bursts</b> (failed payments), <b>high-volume scrapers</b> (views per minute), <b>account
+/// takeovers</b> (distinct devices or countries); otherwise <b>suspected fraud</b>.</item>
+/// <item><b>high-volume scrapers</b>: views per minute ≥ <see cref="BotViewLift"/>×, distinct products ≥
 /// <see cref="SpreadLift"/>× and purchases ≤ <see cref="NearZeroLift"/>× (inhuman speed, wide crawl, no buying).</item>
-/// <item><b>at-risk</b>: churn rate ≥ <see cref="ChurnLift"/>× and at least <see cref="MinRateMargin"/> above.</item>
+/// <item><b>at-risk customers</b>: churn rate ≥ <see cref="ChurnLift"/>× and at least <see cref="MinRateMargin"/> above.</item>
 /// <item><b>loyal buyers</b>: purchases ≥ <see cref="HighLift"/>× and active days ≥ <see cref="RepeatLift"/>×.</item>
 /// <item><b>big spenders</b>: spend ≥ <see cref="SpreadLift"/>× and spend per purchase ≥ <see cref="HighLift"/>×.</item>
 /// <item><b>bargain hunters</b>: they buy (purchases ≥ <see cref="LowLift"/>×) at a spend per purchase ≤
@@ -25,6 +29,10 @@ namespace StreamScoring.Training.Segments;
 /// </list>
 /// The two absolute numbers are margins on rates, not levels: a segment whose fraud rate is 0.03% against 0.01% is
 /// three times the population but not worth the name.
+/// <para>Segments that share a base name are told apart by a trait (<see cref="SegmentTraits"/>): each gets the
+/// adjective of the behaviour that sets it furthest apart from the population (largest |ln lift|), skipping the
+/// behaviours its base name already states and the adjectives a larger segment of the same base name took, e.g.
+/// "big-basket loyal buyers" and "frequent loyal buyers".</para>
 /// </remarks>
 public static class SegmentNaming
 {
@@ -76,26 +84,26 @@ public static class SegmentNaming
 
         if (RateAbove(segment.FraudRate, population.FraudRate, FraudLift))
         {
-            return new("suspected fraud", $"fraud rate {Pct(segment.FraudRate)} >= {FraudLift}x population {Pct(population.FraudRate)}");
+            return new(FraudFlavour(s, p), $"fraud rate {Pct(segment.FraudRate)} >= {FraudLift}x population {Pct(population.FraudRate)}");
         }
 
         if (segment.FraudKnown == 0
             && Lift(s.FailedPayments, p.FailedPayments) >= FraudLift
             && (Lift(s.DistinctDevices, p.DistinctDevices) >= SpreadLift || Lift(s.DistinctCountries, p.DistinctCountries) >= SpreadLift))
         {
-            return new("suspected fraud", $"no fraud labels; failed payments {Num(s.FailedPayments)} >= {FraudLift}x population and devices/countries >= {SpreadLift}x");
+            return new(FraudFlavour(s, p), $"no fraud labels; failed payments {Num(s.FailedPayments)} >= {FraudLift}x population and devices/countries >= {SpreadLift}x");
         }
 
         if (Lift(s.ViewsPerMinute, p.ViewsPerMinute) >= BotViewLift
             && Lift(s.DistinctProducts, p.DistinctProducts) >= SpreadLift
             && Lift(s.Purchases, p.Purchases) <= NearZeroLift)
         {
-            return new("bots/scrapers", $"views/min {Num(s.ViewsPerMinute)} >= {BotViewLift}x, distinct products >= {SpreadLift}x, purchases <= {NearZeroLift}x population");
+            return new(ScraperName, $"views/min {Num(s.ViewsPerMinute)} >= {BotViewLift}x, distinct products >= {SpreadLift}x, purchases <= {NearZeroLift}x population");
         }
 
         if (RateAbove(segment.ChurnRate, population.ChurnRate, ChurnLift))
         {
-            return new("at-risk", $"churn rate {Pct(segment.ChurnRate)} >= {ChurnLift}x population {Pct(population.ChurnRate)}");
+            return new("at-risk customers", $"churn rate {Pct(segment.ChurnRate)} >= {ChurnLift}x population {Pct(population.ChurnRate)}");
         }
 
         if (Lift(s.Purchases, p.Purchases) >= HighLift && Lift(s.ActiveDays, p.ActiveDays) >= RepeatLift)
@@ -128,35 +136,46 @@ public static class SegmentNaming
         return new("browsers", "no stronger rule matched");
     }
 
-    /// <summary>Makes names unique in order: the second "browsers" becomes "browsers 2", the third "browsers 3".</summary>
-    public static IReadOnlyList<string> MakeUnique(IReadOnlyList<string> names)
+    /// <summary>
+    /// Names every segment of one segmentation against <paramref name="population"/>: the base name of
+    /// <see cref="Describe"/>, and where several segments share it, a distinguishing trait before it. The names are
+    /// unique: within a shared base name each segment takes a different trait adjective (so they differ), and names
+    /// with different base names differ in their last words. Only when a segment has no unused trait left (more
+    /// segments share a base name than there are traits, or their profiles are unknown) does it fall back to
+    /// "&lt;base&gt; (segment &lt;id&gt;)".
+    /// </summary>
+    /// <returns>Per segment, in input order, its unique name and the rule behind it.</returns>
+    public static IReadOnlyList<SegmentName> NameAll(IReadOnlyList<SegmentProfile> segments, SegmentProfile population)
     {
-        ArgumentNullException.ThrowIfNull(names);
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        var taken = new HashSet<string>(names, StringComparer.Ordinal);
-        var result = new string[names.Count];
-        for (var i = 0; i < names.Count; i++)
+        ArgumentNullException.ThrowIfNull(segments);
+        ArgumentNullException.ThrowIfNull(population);
+        var bases = segments.Select(s => Describe(s, population)).ToArray();
+        var result = bases.ToArray();
+        foreach (var group in Enumerable.Range(0, segments.Count).GroupBy(i => bases[i].Name, StringComparer.Ordinal))
         {
-            var name = names[i];
-            var count = seen.TryGetValue(name, out var c) ? c + 1 : 1;
-            seen[name] = count;
-            if (count == 1)
+            if (group.Count() == 1)
             {
-                result[i] = name;
                 continue;
             }
 
-            // Skip suffixes that collide with a name given as is (a segment literally named "browsers 2").
-            var candidate = $"{name} {count}";
-            while (taken.Contains(candidate))
+            var taken = new HashSet<string>(StringComparer.Ordinal);
+            // Larger segments choose first: the most typical member of a name gets its clearest trait.
+            foreach (var i in group.OrderByDescending(i => segments[i].Size).ThenBy(i => segments[i].Id))
             {
-                count++;
-                candidate = $"{name} {count}";
+                var trait = SegmentTraits.Ranked(segments[i], population)
+                    .Where(t => !SegmentTraits.StatedBy(bases[i].Name, t.Trait) && !taken.Contains(t.Adjective))
+                    .Select(t => (TraitLift?)t)
+                    .FirstOrDefault();
+                if (trait is { } chosen)
+                {
+                    taken.Add(chosen.Adjective);
+                    result[i] = new($"{chosen.Adjective} {bases[i].Name}", $"{bases[i].Rule}; told apart by {chosen.Describe()}");
+                }
+                else
+                {
+                    result[i] = new(string.Create(CultureInfo.InvariantCulture, $"{bases[i].Name} (segment {segments[i].Id})"), bases[i].Rule);
+                }
             }
-
-            seen[name] = count;
-            taken.Add(candidate);
-            result[i] = candidate;
         }
 
         return result;
@@ -179,6 +198,22 @@ public static class SegmentNaming
         }
 
         return segment / population;
+    }
+
+    /// <summary>Base name of segments whose strongest signal is fast, wide viewing.</summary>
+    public const string ScraperName = "high-volume scrapers";
+
+    // A fraud segment is named by its strongest fraud signal, when that is clear.
+    private static string FraudFlavour(UserAggregates s, UserAggregates p)
+    {
+        (string Name, double Lift)[] signals =
+        [
+            ("card-testing bursts", Lift(s.FailedPayments, p.FailedPayments)),
+            (ScraperName, Lift(s.ViewsPerMinute, p.ViewsPerMinute)),
+            ("account takeovers", Math.Max(Lift(s.DistinctDevices, p.DistinctDevices), Lift(s.DistinctCountries, p.DistinctCountries))),
+        ];
+        var best = signals.Where(x => x.Lift >= SpreadLift).OrderByDescending(x => x.Lift).FirstOrDefault();
+        return best.Name ?? "suspected fraud";
     }
 
     private static bool RateAbove(double segment, double population, double lift) =>

@@ -57,9 +57,8 @@ public static class SegmentProfiler
 
         var population = Summarise(-1, rows, rows.Count);
         var unnamed = members.Select((m, c) => Summarise(c, m, rows.Count)).ToArray();
-        var names = unnamed.Select(s => SegmentNaming.Describe(s, population)).ToArray();
-        var unique = SegmentNaming.MakeUnique([.. names.Select(n => n.Name)]);
-        return [.. unnamed.Select((s, c) => s with { Name = unique[c], Rule = names[c].Rule })];
+        var names = SegmentNaming.NameAll(unnamed, population);
+        return [.. unnamed.Select((s, c) => s with { Name = names[c].Name, Rule = names[c].Rule })];
     }
 
     /// <summary>The profile of all users together: the reference every segment is named against.</summary>

@@ -4,4 +4,5 @@ namespace StreamScoring.Training.Segments;
 /// <param name="Embedding">The model's user embedding.</param>
 /// <param name="Aggregates">Behaviour means used to profile and name the segment.</param>
 /// <param name="Labels">Outcome labels, each possibly unknown.</param>
-public sealed record SegmentUserRow(ReadOnlyMemory<float> Embedding, UserAggregates Aggregates, UserLabels Labels);
+/// <param name="Input">The model input the embedding came from; needed for the alert baselines (null: no baselines).</param>
+public sealed record SegmentUserRow(ReadOnlyMemory<float> Embedding, UserAggregates Aggregates, UserLabels Labels, UserModelInput? Input = null);

@@ -1,11 +1,14 @@
 using System.Text.Json;
+using StreamScoring.Core.Features;
 
 namespace StreamScoring.Training.Segments;
 
 /// <summary>
 /// The segmentation shipped beside a model: centroids to assign a user embedding, and the profile of each segment.
 /// JSON (snake_case): <c>k</c>, <c>embedding_size</c>, <c>inertia</c>, <c>centroids</c> (k arrays of
-/// <c>embedding_size</c> numbers) and <c>profiles</c> (see <see cref="SegmentProfile"/>); NaN is <c>null</c>.
+/// <c>embedding_size</c> numbers) and <c>profiles</c> (see <see cref="SegmentProfile"/>); NaN is <c>null</c>. With
+/// baselines (for alert reasons): <c>feature_spec_hash</c>, <c>population_baseline</c> and <c>baselines</c> (one per
+/// profile, see <see cref="SegmentBaseline"/>).
 /// </summary>
 /// <param name="K">Number of segments.</param>
 /// <param name="EmbeddingSize">Length of a user embedding and of each centroid.</param>
@@ -19,12 +22,27 @@ public sealed record SegmentsFile(
     IReadOnlyList<float[]> Centroids,
     IReadOnlyList<SegmentProfile> Profiles)
 {
-    /// <summary>Bundles a fitted model with the profiles of its segments.</summary>
-    public static SegmentsFile Create(KMeansModel model, IReadOnlyList<SegmentProfile> profiles)
+    /// <summary>The feature-spec hash the baselines were computed for (null without baselines).</summary>
+    public string? FeatureSpecHash { get; init; }
+
+    /// <summary>The baseline of all users, or null.</summary>
+    public SegmentBaseline? PopulationBaseline { get; init; }
+
+    /// <summary>One baseline per segment (null for an empty segment), or null without baselines.</summary>
+    public IReadOnlyList<SegmentBaseline?>? Baselines { get; init; }
+
+    /// <summary>Bundles a fitted model with the profiles of its segments and, when given, their baselines.</summary>
+    public static SegmentsFile Create(
+        KMeansModel model, IReadOnlyList<SegmentProfile> profiles, (SegmentBaseline Population, IReadOnlyList<SegmentBaseline?> Segments)? baselines = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(profiles);
-        return new SegmentsFile(model.K, model.Dim, model.Inertia, [.. model.Centroids.Select(c => (float[])c.Clone())], profiles);
+        return new SegmentsFile(model.K, model.Dim, model.Inertia, [.. model.Centroids.Select(c => (float[])c.Clone())], profiles)
+        {
+            FeatureSpecHash = baselines is null ? null : FeatureSpec.Hash,
+            PopulationBaseline = baselines?.Population,
+            Baselines = baselines?.Segments,
+        };
     }
 
     /// <summary>A model that assigns embeddings to these segments.</summary>

@@ -32,6 +32,20 @@ public sealed class ScoringMessageWriter : IDisposable
     private static readonly JsonEncodedText Score = JsonEncodedText.Encode("score");
     private static readonly JsonEncodedText Threshold = JsonEncodedText.Encode("threshold");
     private static readonly JsonEncodedText DedupKey = JsonEncodedText.Encode("dedup_key");
+    private static readonly JsonEncodedText SessionId = JsonEncodedText.Encode("session_id");
+    private static readonly JsonEncodedText DeviceId = JsonEncodedText.Encode("device_id");
+    private static readonly JsonEncodedText Band = JsonEncodedText.Encode("band");
+    private static readonly JsonEncodedText FeatureSpecHash = JsonEncodedText.Encode("feature_spec_hash");
+    private static readonly JsonEncodedText EventId = JsonEncodedText.Encode("event_id");
+    private static readonly JsonEncodedText FreshnessSeconds = JsonEncodedText.Encode("freshness_seconds");
+    private static readonly JsonEncodedText Reasons = JsonEncodedText.Encode("reasons");
+    private static readonly JsonEncodedText ReasonsBaseline = JsonEncodedText.Encode("reasons_baseline");
+    private static readonly JsonEncodedText Code = JsonEncodedText.Encode("code");
+    private static readonly JsonEncodedText Feature = JsonEncodedText.Encode("feature");
+    private static readonly JsonEncodedText Value = JsonEncodedText.Encode("value");
+    private static readonly JsonEncodedText Baseline = JsonEncodedText.Encode("baseline");
+    private static readonly JsonEncodedText Contribution = JsonEncodedText.Encode("contribution");
+    private static readonly JsonEncodedText Source = JsonEncodedText.Encode("source");
 
     private readonly ArrayBufferWriter<byte> _buffer = new(512);
     private readonly Utf8JsonWriter _json;
@@ -71,13 +85,45 @@ public sealed class ScoringMessageWriter : IDisposable
         Begin();
         _json.WriteString(DedupKey, message.DedupKey);
         _json.WriteString(UserId, message.UserId);
+        _json.WriteString(SessionId, message.SessionId);
+        _json.WriteString(DeviceId, message.DeviceId);
         _json.WriteString(Head, message.Head);
         WriteScore(Score, message.Score);
+        _json.WriteString(Band, message.Band);
         WriteScore(Threshold, message.Threshold);
         _json.WriteString(ModelVersion, message.ModelVersion);
+        _json.WriteString(FeatureSpecHash, message.FeatureSpecHash);
+        _json.WriteString(EventId, message.EventId);
         _json.WriteString(EventTime, message.EventTime.ToUniversalTime());
         _json.WriteString(ScoredTime, message.ScoredTime.ToUniversalTime());
+        WriteNumber(FreshnessSeconds, message.FreshnessSeconds);
         WriteSegment(message.Segment);
+        _json.WriteStartArray(Reasons);
+        foreach (var reason in message.Reasons ?? [])
+        {
+            _json.WriteStartObject();
+            _json.WriteString(Code, reason.Code);
+            _json.WriteString(Name, reason.Name);
+            _json.WriteString(Feature, reason.Feature);
+            WriteNumber(Value, reason.Value);
+            WriteNumber(Baseline, reason.Baseline);
+            WriteScore(Contribution, reason.Contribution);
+            _json.WriteEndObject();
+        }
+
+        _json.WriteEndArray();
+        if (message.ReasonsBaseline is { } baseline)
+        {
+            _json.WriteStartObject(ReasonsBaseline);
+            _json.WriteString(Source, baseline.Source);
+            _json.WriteString(Name, baseline.Name);
+            _json.WriteEndObject();
+        }
+        else
+        {
+            _json.WriteNull(ReasonsBaseline);
+        }
+
         return End();
     }
 
@@ -102,6 +148,18 @@ public sealed class ScoringMessageWriter : IDisposable
     private void WriteScore(JsonEncodedText name, float value)
     {
         if (float.IsFinite(value))
+        {
+            _json.WriteNumber(name, value);
+        }
+        else
+        {
+            _json.WriteNull(name);
+        }
+    }
+
+    private void WriteNumber(JsonEncodedText name, double value)
+    {
+        if (double.IsFinite(value))
         {
             _json.WriteNumber(name, value);
         }

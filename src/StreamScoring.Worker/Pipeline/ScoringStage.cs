@@ -26,6 +26,7 @@ internal sealed class ScoringStage
     private readonly OutputCommitter _committer;
     private readonly StreamScoringTelemetry _telemetry;
     private readonly TimeProvider _time;
+    private readonly HeadAlertComposer _alertMessages = new();
     private FeatureBatch _features = new(64);
     private bool _started;
 
@@ -120,7 +121,8 @@ internal sealed class ScoringStage
             }
 
             var owed = work.Owed[i];
-            var eventTime = owed.Count == 0 ? scoredAt : DateTimeOffset.FromUnixTimeMilliseconds(owed.Max(e => e.EventTimestampMs));
+            var latest = owed.Count == 0 ? null : owed.MaxBy(e => e.EventTimestampMs);
+            var eventTime = latest is null ? scoredAt : DateTimeOffset.FromUnixTimeMilliseconds(latest.EventTimestampMs);
             messages[i] = writer.Write(new ScoreMessage
             {
                 UserId = users[i],
@@ -137,18 +139,8 @@ internal sealed class ScoringStage
             for (var a = 0; a < count; a++)
             {
                 var alert = decided[a];
-                var bytes = writer.Write(new AlertMessage
-                {
-                    DedupKey = AlertDedupKey.For(alert.HeadName, users[i], eventTime, alert.Cooldown),
-                    UserId = users[i],
-                    Head = alert.HeadName,
-                    Score = alert.Score,
-                    Threshold = alert.Threshold,
-                    ModelVersion = snapshot.Version,
-                    EventTime = eventTime,
-                    ScoredTime = scoredAt,
-                    Segment = segment,
-                }).ToArray();
+                var trigger = new HeadAlertTrigger(latest?.EventId, latest?.SessionId, latest?.DeviceId, eventTime);
+                var bytes = writer.Write(_alertMessages.Compose(alert, users[i], trigger, scoredAt, snapshot, segment, features, i)).ToArray();
                 alerts.Add(new PendingAlert(alert, users[i], bytes));
             }
         }

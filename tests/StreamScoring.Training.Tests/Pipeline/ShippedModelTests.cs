@@ -39,4 +39,14 @@ public class ShippedModelTests
         Assert.Equal(manifest.EmbeddingSize, segments.Dimension);
         Assert.Equal(segments.Count, segments.Names.Distinct().Count());
     }
+
+    [Fact]
+    public void Segments_CarryBaselinesForAlertReasons()
+    {
+        var segments = SegmentCentroids.Load(ModelsPath(SegmentCentroids.FileName));
+
+        var baselines = Assert.IsType<StreamScoring.Inference.Attribution.SegmentBaselines>(segments.Baselines);
+        Assert.Equal(segments.Count, baselines.Segments.Count);
+        Assert.True(baselines.Population.Users > 1000);
+    }
 }

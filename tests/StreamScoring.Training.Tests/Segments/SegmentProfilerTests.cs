@@ -64,7 +64,7 @@ public class SegmentProfilerTests
 
         var profiles = SegmentProfiler.Profile(rows, assignment, k: 3);
 
-        Assert.Equal("bots/scrapers", profiles[1].Name);
+        Assert.Equal("high-volume scrapers", profiles[1].Name);
         Assert.Equal(SegmentNaming.EmptyName, profiles[2].Name);
         Assert.Equal(0, profiles[2].Size);
         Assert.True(double.IsNaN(profiles[2].Means.Purchases));
@@ -83,14 +83,18 @@ public class SegmentProfilerTests
     }
 
     [Fact]
-    public void Profile_SameNameTwice_IsMadeUnique()
+    public void Profile_SameBaseNameTwice_IsToldApartByATraitNotANumber()
     {
         var (rows, _) = CreateSut();
 
         // Two halves of the ordinary buyers, plus the scrapers.
         var profiles = SegmentProfiler.Profile(rows, [0, 1, 0, 1, 0, 1, 2, 2], k: 3);
 
-        Assert.Equal(profiles[0].Name + " 2", profiles[1].Name);
+        Assert.NotEqual(profiles[0].Name, profiles[1].Name);
+        Assert.EndsWith(" browsers", profiles[0].Name, StringComparison.Ordinal);
+        Assert.EndsWith(" browsers", profiles[1].Name, StringComparison.Ordinal);
+        Assert.False(char.IsDigit(profiles[1].Name[^1]));
+        Assert.Contains("told apart by", profiles[1].Rule, StringComparison.Ordinal);
     }
 
     [Fact]

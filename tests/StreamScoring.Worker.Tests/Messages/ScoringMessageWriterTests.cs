@@ -64,22 +64,35 @@ public sealed class ScoringMessageWriterTests : IDisposable
         {
             DedupKey = "fraud:u7:1764363600000",
             UserId = "u7",
+            SessionId = "s-1",
+            DeviceId = null,
             Head = "fraud",
             Score = 0.93f,
+            Band = "very high",
             Threshold = 0.014675482f,
             ModelVersion = "20261128-s7",
+            FeatureSpecHash = FeatureSpec.Hash,
+            EventId = "e-9",
             EventTime = EventTime,
             ScoredTime = ScoredTime,
+            FreshnessSeconds = 0.012,
             Segment = new SegmentRef(0, "new users"),
+            Reasons = [new AlertReasonRef("payment_failures", "payment failures", "payment failures in the last hour", 9, 0.317, 1.25f)],
+            ReasonsBaseline = new AlertBaselineRef("population", "all users"),
         };
 
-        var json = _sut.Write(message);
+        var json = _sut.Write(message).ToArray();
 
         using var doc = JsonDocument.Parse(json);
         Assert.Equal(
-            ["dedup_key", "user_id", "head", "score", "threshold", "model_version", "event_time", "scored_time", "segment"],
+            ["dedup_key", "user_id", "session_id", "device_id", "head", "score", "band", "threshold", "model_version", "feature_spec_hash",
+             "event_id", "event_time", "scored_time", "freshness_seconds", "segment", "reasons", "reasons_baseline"],
             doc.RootElement.EnumerateObject().Select(p => p.Name));
-        Assert.Equal(message, JsonSerializer.Deserialize(json.Span, MessageJsonContext.Default.AlertMessage));
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("device_id").ValueKind);
+        var back = JsonSerializer.Deserialize(json, MessageJsonContext.Default.AlertMessage);
+        Assert.Equal(message.Reasons, back.Reasons);
+        Assert.Equal(message with { Reasons = back.Reasons }, back);
+        Assert.Equal(json, _sut.Write(back).ToArray());
         Assert.Equal("alerts.fraud", AlertMessage.TopicFor(FeatureSpec.FraudHead));
         Assert.Equal("alerts.conversion", AlertMessage.TopicFor(FeatureSpec.ConversionHead));
     }

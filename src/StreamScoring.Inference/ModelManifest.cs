@@ -40,6 +40,21 @@ public sealed class ModelManifest
     /// <summary>Score above which a head raises an alert, by head name (may be empty).</summary>
     public IReadOnlyDictionary<string, float> AlertThresholds { get; init; } = new Dictionary<string, float>();
 
+    /// <summary>
+    /// Per-head calibrators applied to the raw scores by <see cref="OnnxScorer"/> (so the thresholds above are on the
+    /// calibrated scale). Empty in manifests written before calibrators existed: scores stay raw.
+    /// </summary>
+    public IReadOnlyDictionary<string, ScoreCalibrator> Calibration { get; init; } = new Dictionary<string, ScoreCalibrator>();
+
+    /// <summary>Documented alert tiers by head (see <see cref="AlertTier"/>); may be empty.</summary>
+    public IReadOnlyDictionary<string, AlertTier> AlertTiers { get; init; } = new Dictionary<string, AlertTier>();
+
+    /// <summary>
+    /// How each threshold was chosen, by head (e.g. <c>per_user_max_with_cooldown</c> for fraud); documentation for
+    /// operators, may be empty.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ThresholdBasis { get; init; } = new Dictionary<string, string>();
+
     /// <summary>When the model was exported (UTC).</summary>
     public DateTimeOffset CreatedUtc { get; init; }
 

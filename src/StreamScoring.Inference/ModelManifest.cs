@@ -16,6 +16,10 @@ public sealed class ModelManifest
     /// <summary>File-name suffix of a manifest, replacing the model's <c>.onnx</c>.</summary>
     public const string Extension = ".manifest.json";
 
+    private readonly IReadOnlyDictionary<string, ScoreCalibrator> _calibration = new Dictionary<string, ScoreCalibrator>();
+    private readonly IReadOnlyDictionary<string, AlertTier> _alertTiers = new Dictionary<string, AlertTier>();
+    private readonly IReadOnlyDictionary<string, string> _thresholdBasis = new Dictionary<string, string>();
+
     /// <summary>Version label of the model.</summary>
     public required string ModelVersion { get; init; }
 
@@ -39,6 +43,37 @@ public sealed class ModelManifest
 
     /// <summary>Score above which a head raises an alert, by head name (may be empty).</summary>
     public IReadOnlyDictionary<string, float> AlertThresholds { get; init; } = new Dictionary<string, float>();
+
+    /// <summary>
+    /// Per-head calibrators applied to the raw scores by <see cref="OnnxScorer"/> (so the thresholds above are on the
+    /// calibrated scale). Empty in manifests written before calibrators existed: scores stay raw.
+    /// </summary>
+    /// <remarks>
+    /// A missing key (an older manifest) reads as empty, not null: the source-generated serialiser passes null for an
+    /// absent init-only property, so the setter normalises it.
+    /// </remarks>
+    public IReadOnlyDictionary<string, ScoreCalibrator> Calibration
+    {
+        get => _calibration;
+        init => _calibration = value ?? new Dictionary<string, ScoreCalibrator>();
+    }
+
+    /// <summary>Documented alert tiers by head (see <see cref="AlertTier"/>); may be empty.</summary>
+    public IReadOnlyDictionary<string, AlertTier> AlertTiers
+    {
+        get => _alertTiers;
+        init => _alertTiers = value ?? new Dictionary<string, AlertTier>();
+    }
+
+    /// <summary>
+    /// How each threshold was chosen, by head (e.g. <c>per_user_max_with_cooldown</c> for fraud); documentation for
+    /// operators, may be empty.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ThresholdBasis
+    {
+        get => _thresholdBasis;
+        init => _thresholdBasis = value ?? new Dictionary<string, string>();
+    }
 
     /// <summary>When the model was exported (UTC).</summary>
     public DateTimeOffset CreatedUtc { get; init; }

@@ -69,6 +69,7 @@ public sealed class OnnxScorer : IDisposable
             }
 
             ModelVersion = Metadata.GetValueOrDefault(ModelVersionKey) ?? string.Empty;
+            Calibration = options.ApplyCalibration ? LoadCalibration(modelPath) : ScoreCalibration.Identity;
             EmbeddingSize = CheckSignature(_session, modelPath);
             _buffers = new BatchBuffers(options.InitialBatchCapacity, EmbeddingSize);
         }
@@ -97,6 +98,13 @@ public sealed class OnnxScorer : IDisposable
     /// <summary>The execution provider in use: <see cref="ScoringDevice.Cpu"/> or <see cref="ScoringDevice.Cuda"/>.</summary>
     public ScoringDevice ActiveProvider { get; }
 
+    /// <summary>
+    /// The per-head calibration applied to every score (from the manifest beside the model; identity when there is
+    /// none or <see cref="OnnxScorerOptions.ApplyCalibration"/> is off). The one place scores are calibrated, so the
+    /// worker and <c>score-file</c> produce the same values.
+    /// </summary>
+    public ScoreCalibration Calibration { get; }
+
     /// <summary>All custom metadata of the model.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
@@ -110,7 +118,17 @@ public sealed class OnnxScorer : IDisposable
     /// <param name="batch">Samples in the batch (at least 1).</param>
     /// <param name="scores">Receives batch × 3 probabilities in <see cref="FeatureSpec.Heads"/> order.</param>
     /// <param name="embeddings">Receives batch × <see cref="EmbeddingSize"/> user embeddings; may be empty to skip the copy.</param>
-    public void Score(ReadOnlySpan<long> tokens, ReadOnlySpan<float> mask, ReadOnlySpan<float> aggregates, int batch, Span<float> scores, Span<float> embeddings)
+    public void Score(ReadOnlySpan<long> tokens, ReadOnlySpan<float> mask, ReadOnlySpan<float> aggregates, int batch, Span<float> scores, Span<float> embeddings) =>
+        Run(tokens, mask, aggregates, batch, scores, embeddings, calibrate: true);
+
+    /// <summary>
+    /// Scores a batch without the calibrators: the model's own sigmoid outputs. For attribution, which measures
+    /// how much each input moves the score; a calibrator that is flat in its tails would hide those moves.
+    /// </summary>
+    public void ScoreRaw(ReadOnlySpan<long> tokens, ReadOnlySpan<float> mask, ReadOnlySpan<float> aggregates, int batch, Span<float> scores) =>
+        Run(tokens, mask, aggregates, batch, scores, [], calibrate: false);
+
+    private void Run(ReadOnlySpan<long> tokens, ReadOnlySpan<float> mask, ReadOnlySpan<float> aggregates, int batch, Span<float> scores, Span<float> embeddings, bool calibrate)
     {
         if (batch < 1)
         {
@@ -135,6 +153,11 @@ public sealed class OnnxScorer : IDisposable
             aggregates.CopyTo(_buffers.Aggregates);
             _session.Run(_runOptions, InputNames, _buffers.InputValues, OutputNames, _buffers.OutputValues);
             _buffers.Scores.AsSpan(0, scores.Length).CopyTo(scores);
+            if (calibrate)
+            {
+                Calibration.Apply(scores);
+            }
+
             if (!embeddings.IsEmpty)
             {
                 _buffers.Embeddings.AsSpan(0, embeddings.Length).CopyTo(embeddings);
@@ -156,6 +179,26 @@ public sealed class OnnxScorer : IDisposable
             _buffers.Dispose();
             _session.Dispose();
             _runOptions.Dispose();
+        }
+    }
+
+    // The manifest is optional here (a bare .onnx scores raw); when present it must be readable, since a
+    // calibrator silently dropped would shift every score and threshold.
+    private static ScoreCalibration LoadCalibration(string modelPath)
+    {
+        var manifestPath = ModelManifest.PathFor(modelPath);
+        if (!File.Exists(manifestPath))
+        {
+            return ScoreCalibration.Identity;
+        }
+
+        try
+        {
+            return new ScoreCalibration(ModelManifest.Read(manifestPath).Calibration);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new ModelLoadException($"Model manifest '{manifestPath}' cannot be read: {e.Message}", e) { ModelPath = modelPath, Reason = "manifest_unreadable" };
         }
     }
 

@@ -27,6 +27,13 @@ public sealed class OnnxScorerOptions
     /// </summary>
     public bool AllowSpinning { get; set; }
 
+    /// <summary>
+    /// Whether scores are calibrated with the per-head calibrators of the manifest beside the model
+    /// (<c>model.manifest.json</c>, see <see cref="ModelManifest.Calibration"/>). Default true; training turns it
+    /// off to read raw scores. Without a manifest, or with one that has no calibrators, scores stay raw.
+    /// </summary>
+    public bool ApplyCalibration { get; set; } = true;
+
     /// <summary>Samples the input buffers hold at first; they grow to the largest batch seen. Default 256.</summary>
     [Range(1, 1 << 20)]
     public int InitialBatchCapacity { get; set; } = 256;

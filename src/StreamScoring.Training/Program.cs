@@ -8,6 +8,8 @@ using StreamScoring.Training.Pipeline;
 var model = new Option<string>("--model") { Description = "Path of model.onnx (its manifest and segments.json sit beside it).", DefaultValueFactory = _ => Path.Combine("models", "model.onnx") };
 var rees46 = new Option<string[]>("--rees46") { Description = "REES46 CSV files (default: every CSV under models/data/rees46).", AllowMultipleArgumentsPerToken = true };
 
+var diginetica = new Option<string?>("--diginetica") { Description = "DIGINETICA directory (train-item-views.csv, train-purchases.csv, product-categories.csv); default models/data/diginetica, else ../shared/data/diginetica." };
+
 var train = new Command("train", "Train the model on simulator + REES46 data, export ONNX, evaluate, fit segments, write the model card.");
 var seed = new Option<int>("--seed") { Description = "Seed of data, sampling and training.", DefaultValueFactory = _ => 7 };
 var users = new Option<int>("--users") { Description = "Simulated training users.", DefaultValueFactory = _ => 3000 };
@@ -26,6 +28,11 @@ train.Options.Add(evalUsers);
 train.Options.Add(k);
 train.Options.Add(outDir);
 train.Options.Add(rees46);
+train.Options.Add(diginetica);
+var cvMinutes = new Option<double>("--fold-minutes") { Description = "Transformer optimisation budget per cross-validation fold, minutes.", DefaultValueFactory = _ => new CrossValidationSettings().MinutesPerFold };
+var noCv = new Option<bool>("--no-cv") { Description = "Skip the cross-validation on real data (faster; the card then has no real-data figures)." };
+train.Options.Add(cvMinutes);
+train.Options.Add(noCv);
 train.SetAction(parse =>
 {
     var settings = new TrainSettings
@@ -39,6 +46,9 @@ train.SetAction(parse =>
         Segments = parse.GetValue(k),
         OutputDirectory = parse.GetValue(outDir)!,
         Rees46Files = Rees46Files(parse.GetValue(rees46)),
+        DigineticaDirectory = DigineticaDirectory(parse.GetValue(diginetica)),
+        CrossValidate = !parse.GetValue(noCv),
+        CrossValidation = new CrossValidationSettings { MinutesPerFold = parse.GetValue(cvMinutes) },
     };
     TrainPipeline.Run(settings, Console.Out);
     return 0;
@@ -52,6 +62,32 @@ evaluate.Options.Add(events);
 evaluate.Options.Add(format);
 evaluate.Options.Add(rees46);
 evaluate.SetAction(parse => Guard(() => EvaluateCommand.Run(parse.GetValue(model)!, parse.GetValue(events), parse.GetValue(format), Rees46Files(parse.GetValue(rees46)), Console.Out, Console.Error)));
+
+var crossValidate = new Command("crossvalidate", "k-fold cross-validation by user of conversion over all real data: transformer (short budget per fold) and baselines on the same folds; prints JSON.");
+var folds = new Option<int>("--folds") { Description = "Folds (k).", DefaultValueFactory = _ => 5 };
+var baselinesOnly = new Option<bool>("--baselines-only") { Description = "Skip the transformer (no training)." };
+var cvSimUsers = new Option<int>("--sim-users") { Description = "Simulated users in each fold's transformer training.", DefaultValueFactory = _ => new CrossValidationSettings().SimUsers };
+crossValidate.Options.Add(folds);
+crossValidate.Options.Add(baselinesOnly);
+crossValidate.Options.Add(cvMinutes);
+crossValidate.Options.Add(cvSimUsers);
+crossValidate.Options.Add(rees46);
+crossValidate.Options.Add(diginetica);
+crossValidate.SetAction(parse =>
+{
+    var cv = new CrossValidationSettings
+    {
+        Folds = parse.GetValue(folds),
+        Transformer = !parse.GetValue(baselinesOnly),
+        MinutesPerFold = parse.GetValue(cvMinutes),
+        SimUsers = parse.GetValue(cvSimUsers),
+    };
+    var (real, bad) = StreamScoring.Training.Data.Datasets.FromRealSources("real", Rees46Files(parse.GetValue(rees46)), DigineticaDirectory(parse.GetValue(diginetica)), _ => true);
+    Console.Error.WriteLine($"[cv] {real.Events.Count} real events ({bad} bad rows)");
+    var result = CrossValidation.Run(real, cv, Console.Error);
+    Console.Out.WriteLine(ModelCard.CrossValidationJson(result));
+    return 0;
+});
 
 var scoreFile = new Command("score-file", "Replay a file in timestamp order through the window state and the ONNX model; one JSON line per event.");
 var input = new Option<string>("--input") { Description = "Input file.", Required = true };
@@ -71,15 +107,16 @@ segmentsCommand.Options.Add(seed);
 segmentsCommand.Options.Add(users);
 segmentsCommand.Options.Add(days);
 segmentsCommand.Options.Add(rees46);
+segmentsCommand.Options.Add(diginetica);
 segmentsCommand.Options.Add(refit);
 segmentsCommand.SetAction(parse => Guard(() =>
 {
-    var settings = new TrainSettings { Seed = parse.GetValue(seed), SimUsers = parse.GetValue(users), SimDays = parse.GetValue(days), Rees46Files = Rees46Files(parse.GetValue(rees46)) };
+    var settings = new TrainSettings { Seed = parse.GetValue(seed), SimUsers = parse.GetValue(users), SimDays = parse.GetValue(days), Rees46Files = Rees46Files(parse.GetValue(rees46)), DigineticaDirectory = DigineticaDirectory(parse.GetValue(diginetica)) };
     StreamScoring.Training.Segments.SegmentBuilder.Run(parse.GetValue(model)!, settings, parse.GetValue(refit), Console.Out);
     return 0;
 }));
 
-var root = new RootCommand("StreamScoring model tool: train, evaluate, score files and refresh segments.") { train, evaluate, scoreFile, segmentsCommand };
+var root = new RootCommand("StreamScoring model tool: train, evaluate, cross-validate, score files and refresh segments.") { train, evaluate, crossValidate, scoreFile, segmentsCommand };
 return root.Parse(args).Invoke();
 
 static IReadOnlyList<string> Rees46Files(string[]? given) =>
@@ -88,6 +125,10 @@ static IReadOnlyList<string> Rees46Files(string[]? given) =>
         : Directory.Exists(Path.Combine("models", "data", "rees46"))
             ? [.. Directory.GetFiles(Path.Combine("models", "data", "rees46"), "*.csv").Order(StringComparer.Ordinal)]
             : [];
+
+static string? DigineticaDirectory(string? given) =>
+    given ?? new[] { Path.Combine("models", "data", "diginetica"), Path.Combine("..", "shared", "data", "diginetica") }
+        .FirstOrDefault(d => File.Exists(Path.Combine(d, StreamScoring.Core.Import.DigineticaReader.ViewsFile)));
 
 // A broken model or segments file is a clear one-line error and exit code 2, not a stack trace.
 static int Guard(Func<int> run)

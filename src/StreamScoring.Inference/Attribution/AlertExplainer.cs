@@ -50,11 +50,11 @@ public sealed class AlertExplainer
     private readonly Lock _lock = new();
 
     /// <summary>
-    /// Creates an explainer for <paramref name="scorer"/>'s model, whose scores on this branch are the raw model outputs
-    /// (no calibrator), and scores the baselines once.
+    /// Creates an explainer for <paramref name="scorer"/>'s model: contributions from its raw outputs
+    /// (<see cref="OnnxScorer.ScoreRaw"/>), thresholds and reported scores through its calibrators; scores the baselines once.
     /// </summary>
     public AlertExplainer(OnnxScorer scorer, SegmentBaselines baselines)
-        : this(RawScorer(scorer), static (_, p) => p, baselines)
+        : this(RawScorer(scorer), Calibrator(scorer), baselines)
     {
     }
 
@@ -216,12 +216,19 @@ public sealed class AlertExplainer
         return (_baselines.Population, PopulationSource);
     }
 
-    // After the calibration of the model branch lands, OnnxScorer.Score returns calibrated scores: this must then
-    // call its raw variant (see docs-for-lead/reasons.md).
+    // Contributions are measured on the raw outputs (a calibrator flat in its tails would make them 0); the
+    // calibrators map the scores that are compared with thresholds or reported.
     private static RawBatchScorer RawScorer(OnnxScorer scorer)
     {
         ArgumentNullException.ThrowIfNull(scorer);
-        return (tokens, mask, aggregates, batch, scores) => scorer.Score(tokens, mask, aggregates, batch, scores, []);
+        return scorer.ScoreRaw;
+    }
+
+    private static Func<int, float, float> Calibrator(OnnxScorer scorer)
+    {
+        ArgumentNullException.ThrowIfNull(scorer);
+        var calibration = scorer.Calibration;
+        return (head, raw) => calibration.For(head)?.Apply(raw) ?? raw;
     }
 
     private float[] Calibrated(ReadOnlySpan<float> raw)

@@ -44,12 +44,23 @@ public static class EvaluateCommand
             result = new() { [Path.GetFileName(events)] = heads };
         }
 
-        output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        var document = new Dictionary<string, object>
         {
             ["model_version"] = scorer.ModelVersion,
             ["feature_spec_hash"] = scorer.SpecHash,
+            ["calibrated"] = !scorer.Calibration.IsIdentity,
             ["datasets"] = JsonDocument.Parse(ModelCard.EvaluationJson(result)).RootElement,
-        }));
+        };
+
+        // Real-data figures of the shipped model are its training run's cross-validation (it trained on every real
+        // user, so scoring them again here would be in-sample); they are passed through, labelled as such.
+        var crossValidation = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, TrainPipeline.CrossValidationFile);
+        if (events is null && File.Exists(crossValidation))
+        {
+            document["cross_validation_at_training"] = JsonDocument.Parse(File.ReadAllText(crossValidation)).RootElement;
+        }
+
+        output.WriteLine(JsonSerializer.Serialize(document));
         return 0;
     }
 

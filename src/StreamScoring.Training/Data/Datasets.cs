@@ -80,6 +80,34 @@ public static class Datasets
     }
 
     /// <summary>
+    /// Every real sequence source in one stream with conversion labels (<see cref="FutureLabeler"/>, per source so a
+    /// source's end censors only its own users): the REES46 files and, when <paramref name="digineticaDirectory"/>
+    /// holds the files, DIGINETICA mapped by <see cref="DigineticaReader"/> (user ids prefixed <c>dg-</c>, so the
+    /// sources never share a user). <paramref name="keepUser"/> filters users.
+    /// </summary>
+    public static (LabelledEvents Stream, int BadRows) FromRealSources(string name, IEnumerable<string> rees46Files, string? digineticaDirectory, Func<string, bool> keepUser)
+    {
+        ArgumentNullException.ThrowIfNull(keepUser);
+        var (rees, bad) = FromRees46(name, rees46Files, keepUser);
+        if (digineticaDirectory is null || !File.Exists(Path.Combine(digineticaDirectory, DigineticaReader.ViewsFile)))
+        {
+            return (rees, bad);
+        }
+
+        var (events, digineticaBad) = DigineticaReader.ReadDirectory(digineticaDirectory);
+        var diginetica = FromUnlabelled(name, events.Where(e => keepUser(e.UserId)));
+        var merged = rees.Events.Select((e, i) => (e, l: rees.Labels[i]))
+            .Concat(diginetica.Events.Select((e, i) => (e, l: diginetica.Labels[i])))
+            .Select((x, i) => (x.e, x.l, i))
+            .OrderBy(x => x.e.TimestampMs).ThenBy(x => x.i)
+            .ToList();
+        return (new LabelledEvents(name, [.. merged.Select(x => x.e)], [.. merged.Select(x => x.l)]), bad + digineticaBad);
+    }
+
+    /// <summary>The source of a real user id: <c>diginetica</c> for <c>dg-</c> ids, else <c>rees46</c>.</summary>
+    public static string SourceOf(string userId) => userId.StartsWith("dg-", StringComparison.Ordinal) ? "diginetica" : "rees46";
+
+    /// <summary>
     /// The session-level conversion evaluation: every event that precedes its session's first
     /// purchase (all events of a session without one), labelled with whether the session purchases.
     /// Returns the scoring points and a copy of the stream carrying those labels.

@@ -82,6 +82,37 @@ public sealed class SampleSet
     public bool? LabelOf(int sample, int head) =>
         _labelMask[sample * FeatureSpec.Heads.Count + head] == 0 ? null : _labels[sample * FeatureSpec.Heads.Count + head] > 0.5f;
 
+    /// <summary>A new set holding the samples at <paramref name="indices"/> (in that order; users keep their ids).</summary>
+    public SampleSet Subset(IEnumerable<int> indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        var subset = new SampleSet();
+        var tokenStride = FeatureSpec.SequenceLength * FeatureSpec.TokenFieldCount;
+        var heads = FeatureSpec.Heads.Count;
+        foreach (var i in indices)
+        {
+            subset._tokens.AddRange(_tokens.GetRange(i * tokenStride, tokenStride));
+            subset._mask.AddRange(_mask.GetRange(i * FeatureSpec.SequenceLength, FeatureSpec.SequenceLength));
+            subset._aggregates.AddRange(_aggregates.GetRange(i * FeatureSpec.AggregateCount, FeatureSpec.AggregateCount));
+            subset._labels.AddRange(_labels.GetRange(i * heads, heads));
+            subset._labelMask.AddRange(_labelMask.GetRange(i * heads, heads));
+            subset._eventIndex.Add(_eventIndex[i]);
+            var user = _users[_groups[i]];
+            if (!subset._groupOf.TryGetValue(user, out var group))
+            {
+                subset._groupOf[user] = group = subset._users.Count;
+                subset._users.Add(user);
+            }
+
+            subset._groups.Add(group);
+        }
+
+        return subset;
+    }
+
+    /// <summary>The user id of sample <paramref name="sample"/>.</summary>
+    public string UserOf(int sample) => _users[_groups[sample]];
+
     /// <summary>Appends every sample of <paramref name="other"/> (its users become groups of this set).</summary>
     public void AddRange(SampleSet other)
     {

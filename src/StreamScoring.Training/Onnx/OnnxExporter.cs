@@ -203,6 +203,9 @@ public static class OnnxExporter
             Heads = [.. FeatureSpec.Heads],
             EmbeddingSize = model.EmbeddingSize,
             AlertThresholds = new Dictionary<string, float>(options.AlertThresholds, StringComparer.Ordinal),
+            Calibration = new Dictionary<string, ScoreCalibrator>(options.Calibration, StringComparer.Ordinal),
+            AlertTiers = new Dictionary<string, AlertTier>(options.AlertTiers, StringComparer.Ordinal),
+            ThresholdBasis = new Dictionary<string, string>(options.ThresholdBasis, StringComparer.Ordinal),
             CreatedUtc = createdUtc,
         };
     }

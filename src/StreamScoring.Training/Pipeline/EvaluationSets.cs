@@ -26,12 +26,19 @@ public static class EvaluationSets
         return FeatureReplay.Build(stream, FeatureReplay.SamplePerUser(stream, PointsPerUser, HeldOutSeed));
     }
 
-    /// <summary>The calibration run: thresholds for the stated precision are chosen here.</summary>
+    /// <summary>The calibration run, sampled like the evaluation runs (at most <see cref="PointsPerUser"/> points per user).</summary>
     public static SampleSet SimulatorCalibration(int users, int days)
     {
-        var stream = Datasets.FromSimulator("simulator-calibration", SimulatorOptions.Training(CalibrationSeed) with { Users = users, Days = days });
+        var stream = SimulatorCalibrationStream(users, days);
         return FeatureReplay.Build(stream, FeatureReplay.SamplePerUser(stream, PointsPerUser, CalibrationSeed));
     }
+
+    /// <summary>
+    /// The calibration run as a stream (training behaviour mix, the demo's preset, another seed): calibrators are
+    /// fitted and alert thresholds chosen here, never on evaluation data.
+    /// </summary>
+    public static LabelledEvents SimulatorCalibrationStream(int users, int days) =>
+        Datasets.FromSimulator("simulator-calibration", SimulatorOptions.Training(CalibrationSeed) with { Users = users, Days = days });
 
     /// <summary>
     /// REES46 held-out users, session-level conversion: scored after each event before the session's

@@ -14,4 +14,14 @@ public sealed record ModelCardData(
     int SimulatedEvents,
     int Rees46Events,
     int TrainingSamples,
-    TimeSpan TotalElapsed);
+    TimeSpan TotalElapsed)
+{
+    /// <summary>The calibration run's calibrators and operating points (null for cards of older runs).</summary>
+    public Calibration.CalibrationOutcome? Calibration { get; init; }
+
+    /// <summary>The cross-validation on real data (null when skipped).</summary>
+    public CrossValidationResult? CrossValidation { get; init; }
+
+    /// <summary>Real users in training (REES46 + DIGINETICA).</summary>
+    public int RealUsers { get; init; }
+}

@@ -19,65 +19,102 @@ public static class ModelEvaluation
     /// <summary>The known labels and scores of one head (unknown labels dropped).</summary>
     public static (float[] Scores, float[] Labels) HeadData(SampleSet samples, float[] probabilities, int head)
     {
+        var (scores, labels, _) = HeadRows(samples, probabilities, head);
+        return (scores, labels);
+    }
+
+    /// <summary>The known labels and scores of one head with the user (group) of each row, for resampling by user.</summary>
+    public static (float[] Scores, float[] Labels, int[] Users) HeadRows(SampleSet samples, float[] probabilities, int head)
+    {
         ArgumentNullException.ThrowIfNull(samples);
         ArgumentNullException.ThrowIfNull(probabilities);
+        var groups = samples.Groups;
         var scores = new List<float>();
         var labels = new List<float>();
+        var users = new List<int>();
         for (var i = 0; i < samples.Count; i++)
         {
             if (samples.LabelOf(i, head) is { } label)
             {
                 scores.Add(probabilities[i * FeatureSpec.Heads.Count + head]);
                 labels.Add(label ? 1 : 0);
+                users.Add(groups[i]);
             }
         }
 
-        return ([.. scores], [.. labels]);
+        return ([.. scores], [.. labels], [.. users]);
     }
 
-    /// <summary>Evaluates every head that has known labels in <paramref name="samples"/>.</summary>
-    public static List<HeadEvaluation> Evaluate(SampleSet samples, float[] probabilities, IReadOnlyDictionary<string, float> alertThresholds)
+    /// <summary>
+    /// Per-user rows of one head: each user's maximum score over its scoring points and whether any of its points is
+    /// positive. This is what a per-user alert sees (a user is alerted once its score crosses the threshold).
+    /// </summary>
+    public static (float[] Scores, float[] Labels, int[] Users) PerUser(float[] scores, float[] labels, int[] users)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(users);
+        var max = new Dictionary<int, (float Score, float Label)>();
+        for (var i = 0; i < scores.Length; i++)
+        {
+            max[users[i]] = max.TryGetValue(users[i], out var m)
+                ? (Math.Max(m.Score, scores[i]), Math.Max(m.Label, labels[i]))
+                : (scores[i], labels[i]);
+        }
+
+        var keys = max.Keys.Order().ToArray();
+        return ([.. keys.Select(k => max[k].Score)], [.. keys.Select(k => max[k].Label)], keys);
+    }
+
+    /// <summary>One head's metrics with bootstrap intervals (resampling users).</summary>
+    public static HeadEvaluation EvaluateRows(string name, float[] scores, float[] labels, int[] users, double? threshold, string level = "event", int resamples = Bootstrap.DefaultResamples)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var target = TargetPrecision.TryGetValue(name, out var p) ? p : 0.9;
+        var report = BinaryMetrics.Evaluate(name, scores, labels, target);
+        double? precision = null, recall = null;
+        if (threshold is { } th)
+        {
+            (precision, recall) = HeadIntervals.PrecisionRecallAt(scores, labels, th);
+        }
+
+        var intervals = resamples > 0 ? HeadIntervals.Compute(scores, labels, users, threshold, resamples) : null;
+        return new HeadEvaluation(report, threshold, precision, recall, intervals, level);
+    }
+
+    /// <summary>
+    /// Evaluates every head that has known labels in <paramref name="samples"/> (with 95 % intervals resampling users),
+    /// and the fraud head per user beside it.
+    /// </summary>
+    public static List<HeadEvaluation> Evaluate(SampleSet samples, float[] probabilities, IReadOnlyDictionary<string, float> alertThresholds, int resamples = Bootstrap.DefaultResamples)
     {
         ArgumentNullException.ThrowIfNull(alertThresholds);
         var result = new List<HeadEvaluation>();
         for (var head = 0; head < FeatureSpec.Heads.Count; head++)
         {
             var name = FeatureSpec.Heads[head];
-            var (scores, labels) = HeadData(samples, probabilities, head);
+            var (scores, labels, users) = HeadRows(samples, probabilities, head);
             if (scores.Length == 0)
             {
                 continue;
             }
 
-            var report = BinaryMetrics.Evaluate(name, scores, labels, TargetPrecision[name]);
             double? threshold = alertThresholds.TryGetValue(name, out var t) ? t : null;
-            double? precision = null, recall = null;
-            if (threshold is { } th)
+            result.Add(EvaluateRows(name, scores, labels, users, threshold, "event", resamples));
+            if (head == FeatureSpec.FraudHead)
             {
-                int tp = 0, fp = 0, fn = 0;
-                for (var i = 0; i < scores.Length; i++)
-                {
-                    var alert = scores[i] >= th;
-                    var positive = labels[i] > 0.5f;
-                    tp += alert && positive ? 1 : 0;
-                    fp += alert && !positive ? 1 : 0;
-                    fn += !alert && positive ? 1 : 0;
-                }
-
-                precision = tp + fp == 0 ? double.NaN : (double)tp / (tp + fp);
-                recall = tp + fn == 0 ? double.NaN : (double)tp / (tp + fn);
+                var (userScores, userLabels, userIds) = PerUser(scores, labels, users);
+                result.Add(EvaluateRows(name, userScores, userLabels, userIds, threshold, "user", resamples));
             }
-
-            result.Add(new HeadEvaluation(report, threshold, precision, recall));
         }
 
         return result;
     }
 
     /// <summary>Scores <paramref name="samples"/> with <paramref name="scorer"/> and evaluates them.</summary>
-    public static (List<HeadEvaluation> Heads, float[] Probabilities, float[] Embeddings) Run(OnnxScorer scorer, SampleSet samples, IReadOnlyDictionary<string, float> alertThresholds)
+    public static (List<HeadEvaluation> Heads, float[] Probabilities, float[] Embeddings) Run(OnnxScorer scorer, SampleSet samples, IReadOnlyDictionary<string, float> alertThresholds, int resamples = Bootstrap.DefaultResamples)
     {
         var (probabilities, embeddings) = OnnxBatchScorer.Score(scorer, samples);
-        return (Evaluate(samples, probabilities, alertThresholds), probabilities, embeddings);
+        return (Evaluate(samples, probabilities, alertThresholds, resamples), probabilities, embeddings);
     }
 }

@@ -6,6 +6,7 @@ using StreamScoring.Training.Data;
 using StreamScoring.Training.Evaluation;
 using StreamScoring.Training.Model;
 using StreamScoring.Training.Onnx;
+using StreamScoring.Training.Calibration;
 using StreamScoring.Training.Segments;
 
 namespace StreamScoring.Training.Pipeline;
@@ -28,7 +29,7 @@ public static class TrainPipeline
 
         log.WriteLine($"[data] simulating {settings.SimUsers} users x {settings.SimDays} days (seed {settings.Seed})");
         var sim = Datasets.FromSimulator("simulator-train", SimulatorOptions.Training(settings.Seed) with { Users = settings.SimUsers, Days = settings.SimDays });
-        var (rees, badRows) = Datasets.FromRees46("rees46-train", settings.Rees46Files, u => !Datasets.IsHeldOutUser(u));
+        var (rees, badRows) = Datasets.FromRealSources("real-train", settings.Rees46Files, settings.DigineticaDirectory, _ => true);
         var samples = FeatureReplay.Build(sim, FeatureReplay.SamplePerUser(sim, settings.SamplesPerUser, settings.Seed));
         var reesSamples = FeatureReplay.Build(rees, Enumerable.Range(0, rees.Events.Count));
         for (var r = 0; r < settings.Rees46Repeat; r++)
@@ -36,7 +37,16 @@ public static class TrainPipeline
             samples.AddRange(reesSamples);
         }
 
-        log.WriteLine($"[data] {sim.Events.Count} simulated events, {rees.Events.Count} REES46 events ({badRows} bad rows); {samples.Count} training samples");
+        log.WriteLine($"[data] {sim.Events.Count} simulated events, {rees.Events.Count} real events (REES46 + DIGINETICA, {badRows} bad rows); {samples.Count} training samples");
+
+        // Real-data figures come from cross-validation by user (k short trainings), run before the shipped model so
+        // they never see it; the shipped model then trains on every real user.
+        CrossValidationResult? crossValidation = null;
+        if (settings.CrossValidate)
+        {
+            crossValidation = CrossValidation.Run(rees, settings.CrossValidation, log);
+            File.WriteAllText(Path.Combine(settings.OutputDirectory, CrossValidationFile), ModelCard.CrossValidationJson(crossValidation));
+        }
 
         var trainer = new Trainer(
             new TrainerOptions { Epochs = settings.Epochs, Seed = settings.Seed, MaxDuration = TimeSpan.FromMinutes(settings.MaxMinutes) },
@@ -45,26 +55,30 @@ public static class TrainPipeline
         var model = trained.Model;
         log.WriteLine($"[train] {trained.StopReason} after {trained.Epochs.Count} epochs, best epoch {trained.BestEpoch}, val loss {trained.BestValidationLoss:F4}, {trained.Elapsed.TotalMinutes:F1} min");
 
-        log.WriteLine("[calibrate] choosing alert thresholds on a separate simulator run");
-        var calibration = EvaluationSets.SimulatorCalibration(settings.EvalUsers, settings.SimDays);
-        var (calibrationProbabilities, _) = Trainer.Predict(model, calibration.Tokens, calibration.Mask, calibration.Aggregates);
-        var thresholds = new Dictionary<string, float>(StringComparer.Ordinal);
-        for (var head = 0; head < FeatureSpec.Heads.Count; head++)
-        {
-            var name = FeatureSpec.Heads[head];
-            var (scores, labels) = ModelEvaluation.HeadData(calibration, calibrationProbabilities, head);
-            var chosen = BinaryMetrics.ThresholdForPrecision(scores, labels, ModelEvaluation.TargetPrecision[name]);
-            if (chosen.Reachable)
-            {
-                thresholds[name] = (float)chosen.Threshold;
-            }
-        }
+        log.WriteLine("[calibrate] fitting calibrators and choosing operating points on a separate simulator run");
+        var calibration = CalibrationRun.Run(model, settings.EvalUsers, settings.SimDays, log);
+        var thresholds = new Dictionary<string, float>(calibration.Thresholds, StringComparer.Ordinal);
 
         var modelPath = Path.Combine(settings.OutputDirectory, "model.onnx");
         var export = new OnnxExportOptions { ModelVersion = version, CreatedUtc = time.GetUtcNow() };
         foreach (var (head, threshold) in thresholds)
         {
             export.AlertThresholds[head] = threshold;
+        }
+
+        foreach (var (head, calibrator) in calibration.Calibrators)
+        {
+            export.Calibration[head] = calibrator;
+        }
+
+        foreach (var (head, tier) in calibration.Tiers)
+        {
+            export.AlertTiers[head] = tier;
+        }
+
+        foreach (var (head, basis) in calibration.Basis)
+        {
+            export.ThresholdBasis[head] = basis;
         }
 
         var manifest = OnnxExporter.Export(model, modelPath, export);
@@ -81,13 +95,25 @@ public static class TrainPipeline
         var card = new ModelCardData(
             manifest, trained, evaluation.Heads, segments, settings,
             SimulatedEvents: sim.Events.Count, Rees46Events: rees.Events.Count, TrainingSamples: samples.Count,
-            TotalElapsed: total.Elapsed);
+            TotalElapsed: total.Elapsed)
+        {
+            Calibration = calibration,
+            CrossValidation = crossValidation,
+            RealUsers = rees.IndicesByUser().Count,
+        };
         ModelCard.WriteArtefacts(card, evaluation.Curves, settings.OutputDirectory);
         log.WriteLine($"[done] {total.Elapsed.TotalMinutes:F1} min; artefacts in {settings.OutputDirectory}");
         return card;
     }
 
-    /// <summary>Evaluates the exported model on the fixed held-out sets (as the <c>evaluate</c> command does).</summary>
+    /// <summary>File beside the model holding the cross-validation result of the run that trained it.</summary>
+    public const string CrossValidationFile = "crossvalidation.json";
+
+    /// <summary>
+    /// Evaluates the exported model (calibrated, as served) on the held-out simulator run, with 95 % intervals
+    /// resampling users and per-user fraud (as the <c>evaluate</c> command does). Real data is not here: the shipped
+    /// model trains on every real user, so its real-data figures are the cross-validation's.
+    /// </summary>
     public static (Dictionary<string, List<HeadEvaluation>> Heads, Dictionary<string, (float[] Scores, float[] Labels)> Curves) EvaluateShipped(
         OnnxScorer scorer, IReadOnlyDictionary<string, float> thresholds, TrainSettings settings, TextWriter log)
     {
@@ -104,16 +130,12 @@ public static class TrainPipeline
             curves[$"simulator {FeatureSpec.Heads[head]}"] = ModelEvaluation.HeadData(heldOut, simProbabilities, head);
         }
 
-        var (rees, _) = EvaluationSets.Rees46HeldOut(settings.Rees46Files);
-        var (reesHeads, reesProbabilities, _) = ModelEvaluation.Run(scorer, rees, thresholds);
-        heads["rees46-heldout"] = reesHeads;
-        curves["REES46 conversion"] = ModelEvaluation.HeadData(rees, reesProbabilities, FeatureSpec.ConversionHead);
-
         foreach (var (dataset, list) in heads)
         {
             foreach (var h in list)
             {
-                log.WriteLine($"[eval] {dataset,-18} {h.Report.Name,-10} n={h.Report.N,6} pos={h.Report.Positives,5} ROC-AUC={h.Report.RocAuc:F4} PR-AUC={h.Report.PrAuc:F4} ECE={h.Report.Ece:F4}");
+                var ci = h.Intervals;
+                log.WriteLine($"[eval] {dataset,-18} {h.Report.Name,-10} {h.Level,-5} n={h.Report.N,6} pos={h.Report.Positives,5} ROC-AUC={h.Report.RocAuc:F4} [{ci?.RocAuc.Lower:F3}, {ci?.RocAuc.Upper:F3}] PR-AUC={h.Report.PrAuc:F4} ECE={h.Report.Ece:F4} [{ci?.Ece.Lower:F3}, {ci?.Ece.Upper:F3}] P@alert={h.PrecisionAtAlert:F3} R@alert={h.RecallAtAlert:F3}");
             }
         }
 

@@ -36,6 +36,15 @@ public sealed class TrainSettings
     /// <summary>REES46 CSV files. Default: every CSV under <c>models/data/rees46</c>.</summary>
     public IReadOnlyList<string> Rees46Files { get; set; } = [];
 
+    /// <summary>DIGINETICA directory (views, purchases, categories). Default none: REES46 is the only real source.</summary>
+    public string? DigineticaDirectory { get; set; }
+
+    /// <summary>Whether <c>train</c> runs the k-fold cross-validation on real data (k short trainings). Default true.</summary>
+    public bool CrossValidate { get; set; } = true;
+
+    /// <summary>Settings of that cross-validation.</summary>
+    public CrossValidationSettings CrossValidation { get; set; } = new();
+
     /// <summary>Model version written into the model. Default: <c>yyyyMMdd-seed</c> of the run.</summary>
     public string? ModelVersion { get; set; }
 }

@@ -37,13 +37,19 @@ public sealed class EvaluateCommandTests(ExportedModelFixture model) : IClassFix
 
         Assert.Equal("test-1", result.GetProperty("model_version").GetString());
         var heads = result.GetProperty("datasets").GetProperty("heldout.jsonl").EnumerateArray().ToList();
-        Assert.Equal(["fraud", "churn", "conversion"], heads.Select(h => h.GetProperty("report").GetProperty("name").GetString()));
+        Assert.Equal(["fraud", "fraud", "churn", "conversion"], heads.Select(h => h.GetProperty("report").GetProperty("name").GetString()));
+        Assert.Equal(["event", "user", "event", "event"], heads.Select(h => h.GetProperty("level").GetString()));
         Assert.All(heads, h =>
         {
             var report = h.GetProperty("report");
             Assert.True(report.GetProperty("n").GetInt32() > 0);
-            Assert.InRange(report.GetProperty("roc_auc").GetDouble(), 0, 1);
+            var auc = report.GetProperty("roc_auc").GetDouble();
+            Assert.InRange(auc, 0, 1);
+            var interval = h.GetProperty("intervals").GetProperty("roc_auc");
+            Assert.Equal(auc, interval.GetProperty("value").GetDouble());
+            Assert.InRange(auc, interval.GetProperty("lower").GetDouble(), interval.GetProperty("upper").GetDouble());
         });
+        Assert.Equal(80, heads[1].GetProperty("report").GetProperty("n").GetInt32()); // per user: one row per user
         Assert.Equal(0.9, heads[0].GetProperty("alert_threshold").GetDouble(), 6); // the fixture manifest's fraud threshold
     }
 

@@ -119,14 +119,19 @@ public class AlertExplainerTests(ShippedModelFixture model) : IClassFixture<Ship
     {
         var baselines = model.Segments.Baselines!;
         var row = baselines.Segments.First(s => s is not null)!;
-        var halved = new AlertExplainer((t, m, a, n, s) => model.Scorer.Score(t, m, a, n, s, []), static (_, p) => p / 2, baselines);
+        var identity = new AlertExplainer(model.Scorer.ScoreRaw, static (_, p) => p, baselines);
+        var halved = new AlertExplainer(model.Scorer.ScoreRaw, static (_, p) => p / 2, baselines);
 
-        var raw = model.Explainer.Explain(FeatureSpec.FraudHead, 1f, null, row.Tokens, row.Mask, row.Aggregates);
+        var raw = identity.Explain(FeatureSpec.FraudHead, 1f, null, row.Tokens, row.Mask, row.Aggregates);
         var calibrated = halved.Explain(FeatureSpec.FraudHead, 1f, null, row.Tokens, row.Mask, row.Aggregates);
+        var shipped = model.Explainer.Explain(FeatureSpec.FraudHead, 1f, null, row.Tokens, row.Mask, row.Aggregates);
 
         Assert.Equal(raw.Score / 2, calibrated.Score, 6);
         Assert.Equal(raw.Contributions, calibrated.Contributions);
-        Assert.Equal(model.Explainer.BaselineScore(FeatureSpec.ChurnHead, null) / 2, halved.BaselineScore(FeatureSpec.ChurnHead, null), 6);
+        Assert.Equal(identity.BaselineScore(FeatureSpec.ChurnHead, null) / 2, halved.BaselineScore(FeatureSpec.ChurnHead, null), 6);
+        // The shipped model's explainer: contributions from the raw outputs, the score through the manifest's calibrator.
+        Assert.Equal(raw.Contributions, shipped.Contributions);
+        Assert.Equal(model.Scorer.Calibration.For(FeatureSpec.FraudHead)?.Apply(raw.Score) ?? raw.Score, shipped.Score, 6);
     }
 
     [Fact]

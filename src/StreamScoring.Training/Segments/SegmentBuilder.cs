@@ -83,12 +83,44 @@ public static class SegmentBuilder
             : Refresh(rows, SegmentsFile.Read(path));
         file.Write(path);
         log.WriteLine($"[segments] {rows.Count} users -> {path}");
+        var card = Path.Combine(Path.GetDirectoryName(path)!, "README.md");
+        if (File.Exists(card))
+        {
+            File.WriteAllText(card, ReplaceCardTable(File.ReadAllText(card), file.ToMarkdownTable()));
+            log.WriteLine($"[segments] profile table refreshed in {card}");
+        }
         foreach (var p in file.Profiles)
         {
             log.WriteLine($"[segments] {p.Id}: {p.Name} ({p.Size} users) - {p.Rule}");
         }
 
         return file;
+    }
+
+    /// <summary>
+    /// The model card (<c>README.md</c> beside the model) with its segment table replaced by <paramref name="table"/>,
+    /// so the card and <c>segments.json</c> never disagree; unchanged when the card has no "## Segments" table.
+    /// </summary>
+    public static string ReplaceCardTable(string card, string table)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        ArgumentNullException.ThrowIfNull(table);
+        var section = card.IndexOf("\n## Segments", StringComparison.Ordinal);
+        var start = section < 0 ? -1 : card.IndexOf("\n| Segment |", section, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return card;
+        }
+
+        start++;
+        var end = start;
+        while (end < card.Length && card[end] == '|')
+        {
+            var next = card.IndexOf('\n', end);
+            end = next < 0 ? card.Length : next + 1;
+        }
+
+        return card[..start] + table.TrimEnd('\n') + "\n" + card[end..];
     }
 
     private static SegmentsFile Describe(IReadOnlyList<SegmentUserRow> rows, KMeansModel model)

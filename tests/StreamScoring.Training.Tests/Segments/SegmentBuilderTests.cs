@@ -60,4 +60,16 @@ public sealed class SegmentBuilderTests : IDisposable
         Assert.Equal(fitted.Profiles, refreshed.Profiles);
         Assert.NotNull(refreshed.Baselines);
     }
+
+    [Fact]
+    public void ReplaceCardTable_CardWithSegmentTable_ReplacesOnlyTheTable()
+    {
+        const string card = "# Card\n\n## Segments\n\nk-means text.\n\n| Segment | Name |\n|---:|---|\n| 0 | suspected fraud 2 |\n\n\n## Limitations\n- x\n";
+        const string table = "| Segment | Name |\n|---:|---|\n| 0 | card-testing bursts |\n| 1 | browsers |\n";
+
+        var result = SegmentBuilder.ReplaceCardTable(card, table);
+
+        Assert.Equal("# Card\n\n## Segments\n\nk-means text.\n\n| Segment | Name |\n|---:|---|\n| 0 | card-testing bursts |\n| 1 | browsers |\n\n\n## Limitations\n- x\n", result);
+        Assert.Equal("# Card\nno segments\n", SegmentBuilder.ReplaceCardTable("# Card\nno segments\n", table));
+    }
 }

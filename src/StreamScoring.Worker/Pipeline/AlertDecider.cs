@@ -51,7 +51,7 @@ public sealed class AlertDecider
             var score = scores[head];
             if (Resolve(settings, heads[head], manifest) is { } threshold && score >= threshold)
             {
-                alerts[count++] = new HeadAlert(head, heads[head], score, threshold, settings.Cooldown);
+                alerts[count++] = new HeadAlert(head, heads[head], score, threshold, settings.Cooldown, settings.Reasons);
             }
         }
 

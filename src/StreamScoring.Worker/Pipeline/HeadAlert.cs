@@ -6,4 +6,5 @@ namespace StreamScoring.Worker.Pipeline;
 /// <param name="Score">The head's score.</param>
 /// <param name="Threshold">The threshold it reached (options override, else manifest).</param>
 /// <param name="Cooldown">How long the caller should suppress a repeat alert of this head for this user.</param>
-public readonly record struct HeadAlert(int Head, string HeadName, float Score, float Threshold, TimeSpan Cooldown);
+/// <param name="Reasons">Whether the alert carries reason codes (<see cref="HeadAlertOptions.Reasons"/>).</param>
+public readonly record struct HeadAlert(int Head, string HeadName, float Score, float Threshold, TimeSpan Cooldown, bool Reasons = true);

@@ -82,7 +82,7 @@ public sealed class HeadAlertComposer
     private (IReadOnlyList<AlertReasonRef> Reasons, AlertBaselineRef? Baseline) Reasons(
         in HeadAlert alert, string dedupKey, ModelSnapshot snapshot, SegmentRef? segment, FeatureBatch features, int row)
     {
-        if (ExplainerFor(snapshot) is not { } explainer)
+        if (!alert.Reasons || ExplainerFor(snapshot) is not { } explainer)
         {
             return ([], null);
         }

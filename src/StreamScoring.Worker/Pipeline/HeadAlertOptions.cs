@@ -14,4 +14,11 @@ public sealed class HeadAlertOptions
     /// Defaults: fraud 10 minutes, churn 24 hours, conversion 30 minutes. Between 1 second and 30 days.
     /// </summary>
     public TimeSpan Cooldown { get; set; }
+
+    /// <summary>
+    /// Whether this head's alerts carry reason codes (<c>reasons</c>). Each explanation scores the user 14 more times
+    /// (one per behaviour group plus the user), about ten scores' worth of CPU, once per alert <c>dedup_key</c>.
+    /// Default <c>true</c>; turn it off for a high-volume head whose consumers do not read reasons.
+    /// </summary>
+    public bool Reasons { get; set; } = true;
 }

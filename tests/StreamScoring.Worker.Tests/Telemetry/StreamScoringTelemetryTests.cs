@@ -105,6 +105,20 @@ public sealed class StreamScoringTelemetryTests : IDisposable
         var info = Assert.Single(_measurements, m => m.Name == "streamscoring.model_info");
         Assert.Equal(1, info.Value);
         Assert.Equal("v2", info.Tags["model_version"]);
+        Assert.Equal("unknown", info.Tags["device"]);
+    }
+
+    [Fact]
+    public void ModelInfo_DeviceSet_ReportsDeviceTagBesideTheVersion()
+    {
+        _sut.ModelVersion = "v3";
+        _sut.ModelDevice = "cuda";
+
+        _listener.RecordObservableInstruments();
+
+        var info = Assert.Single(_measurements, m => m.Name == "streamscoring.model_info");
+        Assert.Equal("v3", info.Tags["model_version"]);
+        Assert.Equal("cuda", info.Tags["device"]);
     }
 
     [Fact]

@@ -33,9 +33,13 @@ internal sealed class DemoMonitoring : IDisposable
     /// <param name="metricsTarget">The worker's metrics endpoint as <c>host:port</c>.</param>
     /// <param name="output">Where the URLs and hints go.</param>
     /// <param name="cancellationToken">Stops waiting for the servers to get ready.</param>
-    public static async Task<DemoMonitoring> StartAsync(string metricsTarget, TextWriter output, CancellationToken cancellationToken)
+    public static Task<DemoMonitoring> StartAsync(string metricsTarget, TextWriter output, CancellationToken cancellationToken) =>
+        StartAsync(metricsTarget, output, PrometheusServerProcess.FindExecutable, AlertmanagerProcess.FindExecutable, cancellationToken);
+
+    /// <summary>The policy, with the machine's probes passed in (null: the program is not installed).</summary>
+    internal static async Task<DemoMonitoring> StartAsync(string metricsTarget, TextWriter output, Func<string?> findPrometheus, Func<string?> findAlertmanager, CancellationToken cancellationToken)
     {
-        if (PrometheusServerProcess.FindExecutable() is null)
+        if (findPrometheus() is null)
         {
             await output.WriteLineAsync($"Monitoring: prometheus is not installed ({InstallHint}); carrying on without it");
             return new DemoMonitoring(null, null);
@@ -48,7 +52,7 @@ internal sealed class DemoMonitoring : IDisposable
         }
 
         AlertmanagerProcess? alertmanager = null;
-        if (AlertmanagerProcess.FindExecutable() is null)
+        if (findAlertmanager() is null)
         {
             await output.WriteLineAsync($"Monitoring: prometheus-alertmanager is not installed ({InstallHint}); alerts show in Prometheus only");
         }

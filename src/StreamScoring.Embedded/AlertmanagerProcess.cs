@@ -55,7 +55,16 @@ public sealed class AlertmanagerProcess : IDisposable
         var port = options.Port ?? ServerProcess.FreePort();
         var directory = ServerProcess.CreateDirectory("streamscoring-alertmanager-");
         var config = Path.Combine(directory, "alertmanager.yml");
-        await File.WriteAllTextAsync(config, Configuration(options), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await File.WriteAllTextAsync(config, Configuration(options), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            ServerProcess.TryDeleteDirectory(directory);
+            throw;
+        }
+
         string[] arguments =
         [
             $"--config.file={config}",

@@ -79,7 +79,7 @@ public sealed class PrometheusServerProcess : IDisposable
         }
         catch
         {
-            TryDelete(directory);
+            ServerProcess.TryDeleteDirectory(directory);
             throw;
         }
     }
@@ -133,20 +133,4 @@ public sealed class PrometheusServerProcess : IDisposable
 
     // A YAML double-quoted scalar (targets and file names are plain, but a job name may hold anything).
     private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            System.IO.Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a temp directory.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Best effort: a temp directory.
-        }
-    }
 }

@@ -150,9 +150,15 @@ internal sealed class ServerProcess : IDisposable
         }
 
         _process.Dispose();
+        TryDeleteDirectory(Directory);
+    }
+
+    /// <summary>Deletes <paramref name="directory"/> and what it holds; best effort (a temporary directory).</summary>
+    public static void TryDeleteDirectory(string directory)
+    {
         try
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
+            System.IO.Directory.Delete(directory, recursive: true);
         }
         catch (IOException)
         {

@@ -67,7 +67,7 @@ public static class StreamScoringServiceCollectionExtensions
         // connections), so a dashboard can tell a GC or thread-pool stall from a slow dependency.
         services.AddOpenTelemetry().WithMetrics(static metrics => metrics
             .AddMeter(StreamScoringTelemetry.MeterName)
-            .AddMeter(StreamScoringTelemetry.RuntimeMeterNames)
+            .AddMeter([.. StreamScoringTelemetry.RuntimeMeterNames])
             .AddPrometheusExporter());
         // The check bounds its own Redis probe (1 s); the timeout is a second guard so /readyz always answers.
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"], timeout: TimeSpan.FromSeconds(2));

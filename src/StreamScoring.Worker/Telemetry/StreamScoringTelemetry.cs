@@ -24,7 +24,7 @@ public sealed class StreamScoringTelemetry : IDisposable
     /// exceptions; built into .NET 9+), <c>Microsoft.AspNetCore.Hosting</c> (HTTP requests) and
     /// <c>Microsoft.AspNetCore.Server.Kestrel</c> (connections).
     /// </summary>
-    public static readonly string[] RuntimeMeterNames = ["System.Runtime", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"];
+    public static IReadOnlyList<string> RuntimeMeterNames { get; } = ["System.Runtime", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"];
 
     /// <summary>Tag of <see cref="EventsDeadLettered"/>: the event error code.</summary>
     public const string ReasonTag = "reason";

@@ -90,6 +90,8 @@ public sealed class LiveMonitoringTests(ITestOutputHelper output)
             Log(clock, $"dashboard: {Dashboards.PanelQueries().Count} queries, {empty.Count} empty before the fault: {string.Join("; ", empty.Select(q => q.Panel + " " + q.RefId))}");
             var variables = await EmptyPanelQueriesAsync(api, Dashboards.VariableQueries().Where(static q => q.Panel == "variable job").ToList());
             Assert.True(variables.Count == 0, "the job variable lists no job");
+            Assert.True((await api.QueryAsync("streamscoring_model_info{device=\"cpu\", model_version!=\"\"}")).Series == 1, "model_info does not report the device");
+            await AssertRulesHealthyAsync(api); // with real series: no evaluation error (e.g. many-to-many matching)
 
             // The fault: Redis gone. The redis breaker opens, consumption pauses, the alert fires.
             Assert.Null(webhook.Alerts.FirstOrDefault(IsRedisBreaker));
@@ -102,6 +104,7 @@ public sealed class LiveMonitoringTests(ITestOutputHelper output)
             Assert.Contains("redis", firing.Annotations["summary"], StringComparison.Ordinal);
             Assert.Equal("deploy/RUNBOOK.md#streamscoringcircuitbreakeropen", firing.Annotations["runbook_url"]);
 
+            await AssertRulesHealthyAsync(api);
             var stillEmpty = await EmptyPanelQueriesAsync(api, empty);
             Assert.True(stillEmpty.Count == 0, "dashboard queries without data, before and during the fault:" + Environment.NewLine + string.Join(Environment.NewLine, stillEmpty));
 
@@ -134,6 +137,13 @@ public sealed class LiveMonitoringTests(ITestOutputHelper output)
         Assert.False(alertmanager.IsRunning);
         Assert.False(redis.IsRunning);
         Log(clock, "done");
+    }
+
+    private static async Task AssertRulesHealthyAsync(PrometheusApi api)
+    {
+        var rules = await api.RulesAsync();
+        Assert.Equal(AlertRulesFile.AlertNames().Count, rules.Count);
+        Assert.All(rules, static r => Assert.True(r.Health != "err", $"{r.Name}: {r.LastError}"));
     }
 
     private static bool IsRedisBreaker(ReceivedAlert alert) =>

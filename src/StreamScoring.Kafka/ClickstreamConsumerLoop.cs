@@ -100,7 +100,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
             .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
             .SetErrorHandler((_, error) => OnError(error))
-            .SetLogHandler((_, message) => LibrdkafkaLog.Write(logger, message))
+            .SetLogHandler((_, message) => OnLog(message))
             .Build();
         _deadLetters = new DeadLetterWriter(deadLetters, topics.DeadLetter, Counters, logger, _time, OnError);
         _pauses = new PauseController(_consumer, output, gate, Name, Counters, logger);
@@ -252,6 +252,18 @@ public sealed class ClickstreamConsumerLoop : IDisposable
 
         var appended = message.Timestamp.Type == TimestampType.NotAvailable ? now : new DateTimeOffset(message.Timestamp.UtcDateTime, TimeSpan.Zero);
         _pauses.Offer(new ConsumedEvent(evt, result.TopicPartitionOffset, now, state.Tracker, appended));
+    }
+
+    private void OnLog(LogMessage message)
+    {
+        if (LibrdkafkaLog.IsOffsetReset(message))
+        {
+            Counters.OnOffsetReset();
+            ConsumerLoopLog.OffsetReset(_logger, Name, message.Message);
+            return;
+        }
+
+        LibrdkafkaLog.Write(_logger, message);
     }
 
     private void OnAssigned(List<TopicPartition> partitions)

@@ -80,8 +80,10 @@ public sealed partial class ConsumerLagMonitor : IDisposable
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            // The client calls block; keep them off the caller's thread.
-            await Task.Run(TryRefresh, CancellationToken.None).ConfigureAwait(false);
+            // The client calls block for a dozen round trips: run them on a thread of their own, not a
+            // thread-pool thread. On a 2-core pod the pool has 2 threads, and one blocked every second
+            // delays every continuation of the pipeline behind it.
+            await Task.Factory.StartNew(TryRefresh, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
             await Task.Delay(_interval, _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }

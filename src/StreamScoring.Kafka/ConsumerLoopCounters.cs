@@ -13,6 +13,7 @@ public sealed class ConsumerLoopCounters
     private long _consumed;
     private long _pauses;
     private long _deadLetterFailures;
+    private long _offsetResets;
 
     /// <summary>Messages read from the input topic, valid or not.</summary>
     public long Consumed => Volatile.Read(ref _consumed);
@@ -25,6 +26,13 @@ public sealed class ConsumerLoopCounters
     /// counts. The offset of a dead letter stays uncommitted until its produce is acknowledged.
     /// </summary>
     public long DeadLetterFailures => Volatile.Read(ref _deadLetterFailures);
+
+    /// <summary>
+    /// Times librdkafka reset a partition's position because the offset to fetch was no longer on the broker
+    /// (<c>streamscoring_consumer_offset_resets_total</c>): retention or the log's size limit deleted events
+    /// before they were consumed. Every reset skipped events: it is data loss, never normal operation.
+    /// </summary>
+    public long OffsetResets => Volatile.Read(ref _offsetResets);
 
     /// <summary>Invalid messages sent to the dead-letter topic, all reasons together.</summary>
     public long DeadLetteredTotal
@@ -50,6 +58,8 @@ public sealed class ConsumerLoopCounters
     internal void OnPaused() => Interlocked.Increment(ref _pauses);
 
     internal void OnDeadLetterFailed() => Interlocked.Increment(ref _deadLetterFailures);
+
+    internal void OnOffsetReset() => Interlocked.Increment(ref _offsetResets);
 
     internal void OnDeadLettered(EventError reason)
     {

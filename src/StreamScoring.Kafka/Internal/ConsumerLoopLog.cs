@@ -54,6 +54,9 @@ internal static partial class ConsumerLoopLog
     [LoggerMessage(EventId = 112, Level = LogLevel.Information, Message = "Consumer {Loop} stopped after {Consumed} messages")]
     public static partial void Stopped(ILogger logger, string loop, long consumed);
 
+    [LoggerMessage(EventId = 117, Level = LogLevel.Error, Message = "Consumer {Loop}: events were SKIPPED: the broker no longer had the offset to read and librdkafka reset the position ({Detail}). The consumer fell behind retention; those events are lost to this group")]
+    public static partial void OffsetReset(ILogger logger, string loop, string detail);
+
     [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "Consumer {Loop} could not read a message: {Code}: {Reason}")]
     public static partial void ConsumeFailed(ILogger logger, string loop, ErrorCode code, string reason);
 }

@@ -19,6 +19,16 @@ internal static partial class LibrdkafkaLog
         }
     }
 
+    /// <summary>
+    /// True for librdkafka's warning that it reset a partition's position after an error (typically
+    /// "Offset out of range": the events at the consumer's position were deleted before it read them).
+    /// Resets without an error (no committed offset yet) are only debug lines and do not match.
+    /// </summary>
+    public static bool IsOffsetReset(LogMessage message) =>
+        message.Level <= SyslogLevel.Warning
+        && message.Facility == "OFFSET"
+        && message.Message.Contains("offset reset", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>syslog(3) severities as librdkafka uses them, mapped onto <see cref="LogLevel"/>.</summary>
     public static LogLevel ToLogLevel(SyslogLevel level) => level switch
     {

@@ -117,12 +117,22 @@ internal sealed class PauseController
         _consumer.Seek(result.TopicPartitionOffset);
     }
 
-    /// <summary>Forgets revoked or lost partitions; a held event of theirs is dropped (the new owner re-reads it from the commit).</summary>
-    public void Forget(IEnumerable<TopicPartition> partitions)
+    /// <summary>
+    /// Forgets revoked or lost partitions; a held event of theirs is dropped (the new owner re-reads it
+    /// from the commit). Call while they are still assigned (in the rebalance handler).
+    /// </summary>
+    /// <remarks>
+    /// The partitions paused here are resumed in librdkafka as well: librdkafka keeps a partition's
+    /// pause flag through revoke and re-assignment (librdkafka#1849), so a partition paused, moved to
+    /// another member and later given back would never be fetched again, with nothing logged, while
+    /// this controller counts it as not paused.
+    /// </remarks>
+    public void Forget(IReadOnlyCollection<TopicPartition> partitions)
     {
-        foreach (var partition in partitions)
+        var paused = partitions.Where(_paused.Remove).ToList();
+        if (paused.Count > 0)
         {
-            _paused.Remove(partition);
+            _consumer.Resume(paused);
         }
 
         if (_held is { } held && partitions.Contains(held.Source.TopicPartition))

@@ -16,4 +16,5 @@ internal static class DemoMetrics
     public const string Inference = "streamscoring.inference_latency";
     public const string BatchSize = "streamscoring.batch_size";
     public const string ConsumerLag = "streamscoring.consumer_lag";
+    public const string OffsetResets = "streamscoring.consumer_offset_resets";
 }

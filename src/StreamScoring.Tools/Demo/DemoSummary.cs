@@ -15,7 +15,12 @@ internal sealed record DemoSummary
     [JsonPropertyName("dead_lettered")] public long DeadLettered { get; init; }
     [JsonPropertyName("scores")] public long Scores { get; init; }
     [JsonPropertyName("alerts")] public required IReadOnlyDictionary<string, long> Alerts { get; init; }
+    /// <summary>Valid events whose effect no published score counts (0 unless something is wrong).</summary>
     [JsonPropertyName("lost")] public long Lost { get; init; }
+    /// <summary>Messages produced but not consumed when the drain gave up (60 s): the worker fell behind, see <c>offset_resets</c>.</summary>
+    [JsonPropertyName("unconsumed")] public long Unconsumed { get; init; }
+    /// <summary>Partition positions reset because the embedded broker had deleted unread data (~5 MB kept per partition): skipped events.</summary>
+    [JsonPropertyName("offset_resets")] public long OffsetResets { get; init; }
     [JsonPropertyName("latency_ms")] public required IReadOnlyDictionary<string, double> LatencyMs { get; init; }
     [JsonPropertyName("fraud_alert_precision")] public double? FraudAlertPrecision { get; init; }
     [JsonPropertyName("fraud_alert_recall")] public double? FraudAlertRecall { get; init; }
@@ -41,6 +46,7 @@ internal sealed record DemoGcSummary
     [JsonPropertyName("gen2")] public int Gen2 { get; init; }
     [JsonPropertyName("pause_ms")] public double PauseMs { get; init; }
     [JsonPropertyName("heap_mb")] public double HeapMb { get; init; }
+    [JsonPropertyName("allocated_mb")] public double AllocatedMb { get; init; }
 
     /// <summary>Counts since the process started, to be subtracted with <see cref="Since"/>.</summary>
     public static DemoGcSummary Now() => new()
@@ -50,6 +56,7 @@ internal sealed record DemoGcSummary
         Gen2 = GC.CollectionCount(2),
         PauseMs = GC.GetTotalPauseDuration().TotalMilliseconds,
         HeapMb = Math.Round(GC.GetGCMemoryInfo().HeapSizeBytes / 1e6, 1),
+        AllocatedMb = Math.Round(GC.GetTotalAllocatedBytes() / 1e6, 1),
     };
 
     /// <summary>What happened between <paramref name="start"/> and now (a gen1 collection also counts as gen0, as the runtime counts).</summary>
@@ -62,6 +69,7 @@ internal sealed record DemoGcSummary
             Gen1 = now.Gen1 - start.Gen1,
             Gen2 = now.Gen2 - start.Gen2,
             PauseMs = Math.Round(now.PauseMs - start.PauseMs, 1),
+            AllocatedMb = Math.Round(now.AllocatedMb - start.AllocatedMb, 1),
         };
     }
 }

@@ -72,6 +72,7 @@ public sealed class StreamScoringTelemetry : IDisposable
     private Func<IEnumerable<Measurement<double>>>? _oldestUncommitted;
     private Func<long>? _pausedPartitions;
     private Func<long>? _deadLetterFailures;
+    private Func<long>? _offsetResets;
     private string? _modelVersion;
     private string? _modelDevice;
 
@@ -115,6 +116,7 @@ public sealed class StreamScoringTelemetry : IDisposable
         meter.CreateObservableGauge("streamscoring.oldest_uncommitted_offset_age", () => Volatile.Read(ref _oldestUncommitted) is { } source ? source() : [], "s", "Per assigned partition, how long ago the oldest offset not yet committable was read (0 when none): a stuck offset grows here while the partition's committed offset stays put.");
         meter.CreateObservableGauge("streamscoring.partitions_paused", () => Observe(Volatile.Read(ref _pausedPartitions)), "{partition}", "Assigned partitions this process has paused (pipeline full, a breaker open, or too many uncommitted offsets).");
         meter.CreateObservableCounter("streamscoring.dead_letter_failures", () => Observe(Volatile.Read(ref _deadLetterFailures)), "{attempt}", "Dead-letter produces that failed and are being retried (the source offset stays uncommitted until one succeeds).");
+        meter.CreateObservableCounter("streamscoring.consumer_offset_resets", () => Observe(Volatile.Read(ref _offsetResets)), "{reset}", "Partition positions librdkafka reset because the offset to read had been deleted (retention, log size): events were skipped, i.e. lost to this group.");
         meter.CreateObservableGauge("streamscoring.circuit_breaker_open", ObserveBreakers, null, "1 while the dependency's circuit breaker is open (consumption paused, readiness false), else 0; by dependency.");
     }
 
@@ -212,6 +214,13 @@ public sealed class StreamScoringTelemetry : IDisposable
         Volatile.Write(ref _oldestUncommitted, oldestUncommitted);
         Volatile.Write(ref _pausedPartitions, pausedPartitions);
         Volatile.Write(ref _deadLetterFailures, deadLetterFailures);
+    }
+
+    /// <summary>Sets the source of <c>streamscoring.consumer_offset_resets</c> (the consumer loops' <c>OffsetResets</c>).</summary>
+    public void SetOffsetResetSource(Func<long> offsetResets)
+    {
+        ArgumentNullException.ThrowIfNull(offsetResets);
+        Volatile.Write(ref _offsetResets, offsetResets);
     }
 
     /// <summary>An oldest-uncommitted-offset-age measurement with the tags the gauge expects.</summary>

@@ -43,7 +43,7 @@ public sealed class StreamScoringTelemetryTests : IDisposable
             [
                 "streamscoring.alerts", "streamscoring.batch_size", "streamscoring.batcher_items_processed",
                 "streamscoring.batcher_items_received", "streamscoring.circuit_breaker_open", "streamscoring.consumer_lag",
-                "streamscoring.dead_letter_failures", "streamscoring.dependency_failures",
+                "streamscoring.consumer_offset_resets", "streamscoring.dead_letter_failures", "streamscoring.dependency_failures",
                 "streamscoring.duplicates_skipped", "streamscoring.end_to_end_latency", "streamscoring.events_consumed",
                 "streamscoring.events_dead_lettered", "streamscoring.events_too_late", "streamscoring.feature_store_cached_users",
                 "streamscoring.feature_store_conflicts", "streamscoring.feature_store_snapshot_decode_failures",

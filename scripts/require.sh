@@ -52,4 +52,9 @@ require_packages() {
 # The TorchSharp patch (build/torchsharp-glibcxx) needs neither patchelf nor g++.
 TEST_REQUIREMENTS=(
   redis-server=redis-server
+  # tests/StreamScoring.Deploy.Tests: promtool check/test rules, PromQL parsing and the live alerting test.
+  prometheus=prometheus
+  promtool=prometheus
+  prometheus-alertmanager=prometheus-alertmanager
+  amtool=prometheus-alertmanager
 )

@@ -16,7 +16,8 @@ namespace StreamScoring.Tools.Demo;
 /// Traffic before the measured run, at <see cref="WarmupRate"/>: the worker compiles its hot paths and fills its
 /// caches on it. Its events count toward <c>lost</c>, not toward the latency and throughput figures.
 /// </param>
-internal sealed record DemoOptions(TimeSpan Duration, int Rate, bool Json, double MalformedShare = 0.02, int Partitions = 8, TimeSpan Warmup = default)
+/// <param name="Monitoring">Start prometheus and the Alertmanager beside the worker when they are installed (default true).</param>
+internal sealed record DemoOptions(TimeSpan Duration, int Rate, bool Json, double MalformedShare = 0.02, int Partitions = 8, TimeSpan Warmup = default, bool Monitoring = true)
 {
     /// <summary>Events per second during the warm-up: a quarter of <see cref="Rate"/>.</summary>
     public int WarmupRate => Math.Max(1, Rate / 4);

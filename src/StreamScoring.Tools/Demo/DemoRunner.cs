@@ -22,7 +22,8 @@ namespace StreamScoring.Tools.Demo;
 /// <summary>
 /// The <c>demo</c> command: an embedded Kafka (librdkafka mock cluster), a private redis-server when
 /// one is installed, the simulator producing labelled traffic with malformed events, and the real
-/// worker host, with a live view and a summary that checks nothing was lost.
+/// worker host, with a live view and a summary that checks nothing was lost; prometheus (with the shipped
+/// alert rules) and an Alertmanager beside it when they are installed (<see cref="DemoMonitoring"/>).
 /// </summary>
 internal static class DemoRunner
 {
@@ -63,6 +64,9 @@ internal static class DemoRunner
             ? "warning: redis-server is not on PATH; features live in process memory (FeatureStore:Kind=memory)"
             : $"Redis (private redis-server): 127.0.0.1:{redis.Port}");
         await output.WriteLineAsync($"Metrics: http://127.0.0.1:{httpPort}/metrics  health: /healthz /readyz");
+        using var monitoring = options.Monitoring
+            ? await DemoMonitoring.StartAsync($"127.0.0.1:{httpPort}", output, cancellationToken)
+            : null;
 
         var overrides = new Dictionary<string, string?>
         {

@@ -62,8 +62,12 @@ public static class StreamScoringServiceCollectionExtensions
         services.AddSingleton<ScoringPipeline>();
         services.AddSingleton<StreamScoringWorker>();
         services.AddHostedService(static sp => sp.GetRequiredService<StreamScoringWorker>());
+        // Besides the worker's own meter: the .NET runtime's (GC, thread pool, memory, JIT; built into .NET 9+, no
+        // instrumentation package needed) and ASP.NET Core's (the /metrics, /healthz and /readyz requests, Kestrel
+        // connections), so a dashboard can tell a GC or thread-pool stall from a slow dependency.
         services.AddOpenTelemetry().WithMetrics(static metrics => metrics
             .AddMeter(StreamScoringTelemetry.MeterName)
+            .AddMeter([.. StreamScoringTelemetry.RuntimeMeterNames])
             .AddPrometheusExporter());
         // The check bounds its own Redis probe (1 s); the timeout is a second guard so /readyz always answers.
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"], timeout: TimeSpan.FromSeconds(2));

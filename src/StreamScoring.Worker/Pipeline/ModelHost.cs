@@ -116,6 +116,7 @@ public sealed class ModelHost : IHostedService, IDisposable
             var snapshot = Load(generation: 1);
             _loaded = files;
             Volatile.Write(ref _current, snapshot);
+            _telemetry.ModelDevice = snapshot.Scorer.ActiveProvider.ToString().ToLowerInvariant();
             _telemetry.ModelVersion = snapshot.Version;
             var interval = _options.ReloadPollInterval;
             if (interval > TimeSpan.Zero)
@@ -245,6 +246,7 @@ public sealed class ModelHost : IHostedService, IDisposable
         previous.Release(); // the host's reference; leases still running keep the old scorer alive
         Interlocked.Increment(ref _reloads);
         _telemetry.ModelReloads.Add(1);
+        _telemetry.ModelDevice = next.Scorer.ActiveProvider.ToString().ToLowerInvariant();
         _telemetry.ModelVersion = next.Version;
         _logger.Reloaded(next.Version, previous.Version);
         Reloaded?.Invoke(this, new ModelReloadedEventArgs(previous.Version, next));

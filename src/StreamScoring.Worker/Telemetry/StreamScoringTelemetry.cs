@@ -19,6 +19,13 @@ public sealed class StreamScoringTelemetry : IDisposable
     /// <summary>Name of the meter (to pass to <c>AddMeter</c>).</summary>
     public const string MeterName = "StreamScoring";
 
+    /// <summary>
+    /// Meters of the platform exported beside <see cref="MeterName"/>: <c>System.Runtime</c> (GC, thread pool, memory,
+    /// exceptions; built into .NET 9+), <c>Microsoft.AspNetCore.Hosting</c> (HTTP requests) and
+    /// <c>Microsoft.AspNetCore.Server.Kestrel</c> (connections).
+    /// </summary>
+    public static IReadOnlyList<string> RuntimeMeterNames { get; } = ["System.Runtime", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"];
+
     /// <summary>Tag of <see cref="EventsDeadLettered"/>: the event error code.</summary>
     public const string ReasonTag = "reason";
 
@@ -36,6 +43,9 @@ public sealed class StreamScoringTelemetry : IDisposable
 
     /// <summary>Tag of the model-info gauge: the model version.</summary>
     public const string ModelVersionTag = "model_version";
+
+    /// <summary>Tag of the model-info gauge: the execution provider serving the model (<c>cpu</c> or <c>cuda</c>).</summary>
+    public const string DeviceTag = "device";
 
     /// <summary>Tag of the resilience metrics: the outside dependency (<c>redis</c>, <c>kafka_producer</c>).</summary>
     public const string DependencyTag = "dependency";
@@ -64,6 +74,7 @@ public sealed class StreamScoringTelemetry : IDisposable
     private Func<long>? _deadLetterFailures;
     private Func<long>? _offsetResets;
     private string? _modelVersion;
+    private string? _modelDevice;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/> (disposed with the factory).</summary>
     public StreamScoringTelemetry(IMeterFactory meterFactory)
@@ -98,7 +109,7 @@ public sealed class StreamScoringTelemetry : IDisposable
         meter.CreateObservableCounter("streamscoring.feature_store_state_restored", () => Observe(Volatile.Read(ref _storeStateRestored)), "{user}", "Users whose hash Redis had lost (restart without data, failover, FLUSHALL) and that this worker wrote back from memory.");
         meter.CreateObservableGauge("streamscoring.feature_store_cached_users", () => Observe(Volatile.Read(ref _storeCachedUsers)), "{user}", "User states held in the worker's memory.");
         meter.CreateObservableGauge("streamscoring.consumer_lag", ObserveConsumerLag, "{message}", "Messages behind the partition's high watermark, by topic and partition.");
-        meter.CreateObservableGauge("streamscoring.model_info", ObserveModelInfo, null, "1 for the model version being served (tag model_version).");
+        meter.CreateObservableGauge("streamscoring.model_info", ObserveModelInfo, null, "1 for the model version being served (tag model_version) and the device serving it (tag device: cpu or cuda).");
         StageRestarts = meter.CreateCounter<long>("streamscoring.stage_restarts", "{restart}", "Pipeline stages restarted by the supervisor after a transient failure, by stage.");
         DependencyFailures = meter.CreateCounter<long>("streamscoring.dependency_failures", "{call}", "Failed calls to an outside dependency that will be retried, by dependency (kafka_producer: score and alert publishes; redis: feature store and cooldowns).");
         meter.CreateObservableCounter("streamscoring.events_too_late", static () => EventIdWindow.TooLateTotal, "{event}", "Events refused because they were more than the allowed lateness (24 h of event time) behind their user's latest event; counted apart from duplicates.");
@@ -159,6 +170,16 @@ public sealed class StreamScoringTelemetry : IDisposable
     {
         get => Volatile.Read(ref _modelVersion);
         set => Volatile.Write(ref _modelVersion, value);
+    }
+
+    /// <summary>
+    /// The execution provider serving the model (<c>cpu</c>, <c>cuda</c>), reported as the <c>device</c> tag of
+    /// <c>streamscoring.model_info</c>; null reports <c>unknown</c>.
+    /// </summary>
+    public string? ModelDevice
+    {
+        get => Volatile.Read(ref _modelDevice);
+        set => Volatile.Write(ref _modelDevice, value);
     }
 
     /// <summary>Counts <paramref name="count"/> dead-lettered events with their error code (e.g. <c>EventError.Code()</c>).</summary>
@@ -284,5 +305,7 @@ public sealed class StreamScoringTelemetry : IDisposable
         source is null ? [] : [new Measurement<long>(source())];
 
     private IEnumerable<Measurement<int>> ObserveModelInfo() =>
-        ModelVersion is { } version ? [new Measurement<int>(1, new KeyValuePair<string, object?>(ModelVersionTag, version))] : [];
+        ModelVersion is { } version
+            ? [new Measurement<int>(1, new KeyValuePair<string, object?>(ModelVersionTag, version), new KeyValuePair<string, object?>(DeviceTag, ModelDevice ?? "unknown"))]
+            : [];
 }

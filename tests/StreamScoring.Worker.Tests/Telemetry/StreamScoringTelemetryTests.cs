@@ -42,8 +42,8 @@ public sealed class StreamScoringTelemetryTests : IDisposable
         Assert.Equal(
             [
                 "streamscoring.alerts", "streamscoring.batch_size", "streamscoring.batcher_items_processed",
-                "streamscoring.batcher_items_received", "streamscoring.circuit_breaker_open", "streamscoring.consumer_lag", "streamscoring.consumer_offset_resets",
-                "streamscoring.dead_letter_failures", "streamscoring.dependency_failures",
+                "streamscoring.batcher_items_received", "streamscoring.circuit_breaker_open", "streamscoring.consumer_lag",
+                "streamscoring.consumer_offset_resets", "streamscoring.dead_letter_failures", "streamscoring.dependency_failures",
                 "streamscoring.duplicates_skipped", "streamscoring.end_to_end_latency", "streamscoring.events_consumed",
                 "streamscoring.events_dead_lettered", "streamscoring.events_too_late", "streamscoring.feature_store_cached_users",
                 "streamscoring.feature_store_conflicts", "streamscoring.feature_store_snapshot_decode_failures",
@@ -105,6 +105,20 @@ public sealed class StreamScoringTelemetryTests : IDisposable
         var info = Assert.Single(_measurements, m => m.Name == "streamscoring.model_info");
         Assert.Equal(1, info.Value);
         Assert.Equal("v2", info.Tags["model_version"]);
+        Assert.Equal("unknown", info.Tags["device"]);
+    }
+
+    [Fact]
+    public void ModelInfo_DeviceSet_ReportsDeviceTagBesideTheVersion()
+    {
+        _sut.ModelVersion = "v3";
+        _sut.ModelDevice = "cuda";
+
+        _listener.RecordObservableInstruments();
+
+        var info = Assert.Single(_measurements, m => m.Name == "streamscoring.model_info");
+        Assert.Equal("v3", info.Tags["model_version"]);
+        Assert.Equal("cuda", info.Tags["device"]);
     }
 
     [Fact]

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace StreamScoring.Deploy.Tests.Support;
+
+/// <summary>
+/// Outside programs the tests need (promtool, prometheus, prometheus-alertmanager). A missing one fails the test with
+/// the apt-get line that installs it: these tests never skip (scripts/require.sh installs them for the suite).
+/// </summary>
+internal static class RequiredProgram
+{
+    /// <summary>Full path of <paramref name="program"/> on PATH, or a failed test naming <paramref name="package"/>.</summary>
+    public static string Find(string program, string package) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, program))
+            .FirstOrDefault(File.Exists)
+        ?? throw new Xunit.Sdk.XunitException($"{program} is required and not on PATH: run 'sudo apt-get install -y {package}' (scripts/require.sh does it for scripts/test.sh)");
+
+    /// <summary>Fails the test with the install line unless <paramref name="found"/> is set.</summary>
+    public static void Require(string? found, string program, string package)
+    {
+        if (found is null)
+        {
+            throw new Xunit.Sdk.XunitException($"{program} is required and not on PATH: run 'sudo apt-get install -y {package}' (scripts/require.sh does it for scripts/test.sh)");
+        }
+    }
+
+    /// <summary>Runs <paramref name="program"/> to completion (at most <paramref name="timeout"/>) and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string program, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} did not finish within {timeout.TotalSeconds:F0} s");
+        }
+
+        var output = new StringBuilder().Append(await stdout).Append(await stderr).ToString();
+        return (process.ExitCode, output);
+    }
+}

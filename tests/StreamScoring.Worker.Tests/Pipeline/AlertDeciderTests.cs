@@ -42,8 +42,8 @@ public class AlertDeciderTests
         var count = sut.Decide([0.8f, 0.75f, 0.61f], Manifest, alerts);
 
         Assert.Equal(2, count);
-        Assert.Equal(new HeadAlert(1, "churn", 0.75f, 0.7f, TimeSpan.FromHours(1)), alerts[0]);
-        Assert.Equal(new HeadAlert(2, "conversion", 0.61f, 0.6f, TimeSpan.FromMinutes(30)), alerts[1]);
+        Assert.Equal(new HeadAlert(1, "churn", 0.75f, 0.7f, TimeSpan.FromHours(1), Reasons: false), alerts[0]);
+        Assert.Equal(new HeadAlert(2, "conversion", 0.61f, 0.6f, TimeSpan.FromMinutes(30), Reasons: false), alerts[1]);
         Assert.Equal(0.9f, sut.ThresholdFor(0, Manifest));
         Assert.Null(new AlertDecider(new OptionsMonitorStub<ScoringOptions>(new ScoringOptions())).ThresholdFor(1, Manifest));
     }

@@ -55,6 +55,27 @@ public class HeadAlertComposerTests(ShippedAlertFixture alert) : IClassFixture<S
     }
 
     [Fact]
+    public void Compose_HeadWithReasonsOff_AlertsWithoutReasonsAndExplainsNothing()
+    {
+        var sut = new HeadAlertComposer();
+
+        var message = sut.Compose(alert.Alert with { Reasons = false }, ShippedAlertFixture.UserId, alert.Trigger, alert.ScoredAt, alert.Snapshot, alert.Segment, alert.Features, 0);
+
+        Assert.Empty(message.Reasons);
+        Assert.Null(message.ReasonsBaseline);
+        Assert.Equal(0, sut.Explanations);
+        Assert.Equal(alert.Message.DedupKey, message.DedupKey);
+    }
+
+    [Fact]
+    public void AlertOptions_Defaults_ReasonsOnFraudOnly()
+    {
+        var options = new AlertOptions();
+
+        Assert.Equal([true, false, false], FeatureSpec.Heads.Select((_, head) => options.ForHead(head).Reasons));
+    }
+
+    [Fact]
     public void Compose_RepeatWithTheSameDedupKey_ReusesTheReasonsWithoutExplainingAgain()
     {
         var sut = new HeadAlertComposer();

@@ -17,6 +17,14 @@ namespace StreamScoring.Training.Pipeline;
 /// </summary>
 public static class TrainPipeline
 {
+    /// <summary>
+    /// The version a training run gives its model when none is set: UTC start time to the minute and seed
+    /// (<c>20261129-1902-s7</c>). Two trainings of one day get two versions: the version labels metrics, alert
+    /// payloads and the version-skew alert, so different weights must never share one (the day alone did).
+    /// </summary>
+    public static string DefaultModelVersion(DateTimeOffset startedUtc, int seed) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{startedUtc.UtcDateTime:yyyyMMdd-HHmm}-s{seed}");
+
     /// <summary>Runs the pipeline and writes every artefact under <see cref="TrainSettings.OutputDirectory"/>.</summary>
     public static ModelCardData Run(TrainSettings settings, TextWriter log, TimeProvider? time = null)
     {
@@ -25,7 +33,7 @@ public static class TrainPipeline
         time ??= TimeProvider.System;
         var total = Stopwatch.StartNew();
         Directory.CreateDirectory(settings.OutputDirectory);
-        var version = settings.ModelVersion ?? $"{time.GetUtcNow():yyyyMMdd}-s{settings.Seed}";
+        var version = settings.ModelVersion ?? DefaultModelVersion(time.GetUtcNow(), settings.Seed);
 
         log.WriteLine($"[data] simulating {settings.SimUsers} users x {settings.SimDays} days (seed {settings.Seed})");
         var sim = Datasets.FromSimulator("simulator-train", SimulatorOptions.Training(settings.Seed) with { Users = settings.SimUsers, Days = settings.SimDays });

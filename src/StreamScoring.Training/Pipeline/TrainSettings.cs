@@ -45,6 +45,6 @@ public sealed class TrainSettings
     /// <summary>Settings of that cross-validation.</summary>
     public CrossValidationSettings CrossValidation { get; set; } = new();
 
-    /// <summary>Model version written into the model. Default: <c>yyyyMMdd-seed</c> of the run.</summary>
+    /// <summary>Model version written into the model. Default: start time to the minute and seed, <c>yyyyMMdd-HHmm-s{seed}</c> (<see cref="TrainPipeline.DefaultModelVersion"/>).</summary>
     public string? ModelVersion { get; set; }
 }

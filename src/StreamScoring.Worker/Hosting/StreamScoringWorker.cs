@@ -79,8 +79,8 @@ public sealed partial class StreamScoringWorker : BackgroundService
         telemetry.SetConsumerSources(
             () => _loops.SelectMany(l => l.Pending).Select(p => StreamScoringTelemetry.OldestUncommitted(p.Partition.Topic, p.Partition.Partition.Value, p.OldestAge)),
             () => _loops.Sum(l => (long)l.PausedPartitions),
-            () => _loops.Sum(l => l.Counters.DeadLetterFailures));
-        telemetry.SetOffsetResetSource(() => _loops.Sum(l => l.Counters.OffsetResets));
+            () => _loops.Sum(l => l.Counters.DeadLetterFailures),
+            () => _loops.Sum(l => l.Counters.OffsetResets));
     }
 
     /// <summary>Partitions assigned to this process's consumers (readiness).</summary>

@@ -204,22 +204,18 @@ public sealed class StreamScoringTelemetry : IDisposable
 
     /// <summary>
     /// Sets the consumer-side sources: <c>streamscoring.oldest_uncommitted_offset_age</c> (one measurement per assigned partition,
-    /// see <see cref="OldestUncommitted"/>), <c>streamscoring.partitions_paused</c> and <c>streamscoring.dead_letter_failures</c>.
+    /// see <see cref="OldestUncommitted"/>), <c>streamscoring.partitions_paused</c>, <c>streamscoring.dead_letter_failures</c>
+    /// and <c>streamscoring.consumer_offset_resets</c>.
     /// </summary>
-    public void SetConsumerSources(Func<IEnumerable<Measurement<double>>> oldestUncommitted, Func<long> pausedPartitions, Func<long> deadLetterFailures)
+    public void SetConsumerSources(Func<IEnumerable<Measurement<double>>> oldestUncommitted, Func<long> pausedPartitions, Func<long> deadLetterFailures, Func<long> offsetResets)
     {
         ArgumentNullException.ThrowIfNull(oldestUncommitted);
         ArgumentNullException.ThrowIfNull(pausedPartitions);
         ArgumentNullException.ThrowIfNull(deadLetterFailures);
+        ArgumentNullException.ThrowIfNull(offsetResets);
         Volatile.Write(ref _oldestUncommitted, oldestUncommitted);
         Volatile.Write(ref _pausedPartitions, pausedPartitions);
         Volatile.Write(ref _deadLetterFailures, deadLetterFailures);
-    }
-
-    /// <summary>Sets the source of <c>streamscoring.consumer_offset_resets</c> (the consumer loops' <c>OffsetResets</c>).</summary>
-    public void SetOffsetResetSource(Func<long> offsetResets)
-    {
-        ArgumentNullException.ThrowIfNull(offsetResets);
         Volatile.Write(ref _offsetResets, offsetResets);
     }
 

@@ -128,7 +128,8 @@ public sealed class StreamScoringTelemetryTests : IDisposable
         _sut.SetConsumerSources(
             () => [StreamScoringTelemetry.OldestUncommitted("clickstream", 3, TimeSpan.FromSeconds(42))],
             pausedPartitions: () => 4,
-            deadLetterFailures: () => 2);
+            deadLetterFailures: () => 2,
+            offsetResets: () => 7);
         _sut.SetFeatureStoreFaultSource(decodeFailures: () => 5, stateRestored: () => 600);
         _sut.StageRestarted("features");
         _sut.DependencyFailed("redis");
@@ -140,6 +141,7 @@ public sealed class StreamScoringTelemetryTests : IDisposable
         Assert.Contains(_measurements, m => m.Name == "streamscoring.oldest_uncommitted_offset_age" && m.Value == 42 && Equals(m.Tags["partition"], 3));
         Assert.Contains(_measurements, m => m.Name == "streamscoring.partitions_paused" && m.Value == 4);
         Assert.Contains(_measurements, m => m.Name == "streamscoring.dead_letter_failures" && m.Value == 2);
+        Assert.Contains(_measurements, m => m.Name == "streamscoring.consumer_offset_resets" && m.Value == 7);
         Assert.Contains(_measurements, m => m.Name == "streamscoring.feature_store_snapshot_decode_failures" && m.Value == 5);
         Assert.Contains(_measurements, m => m.Name == "streamscoring.feature_store_state_restored" && m.Value == 600);
         Assert.Contains(_measurements, m => m.Name == "streamscoring.stage_restarts" && Equals(m.Tags["stage"], "features"));

@@ -129,8 +129,16 @@ internal sealed class PauseController
     /// </remarks>
     public void Forget(IReadOnlyCollection<TopicPartition> partitions)
     {
-        var paused = partitions.Where(_paused.Remove).ToList();
-        if (paused.Count > 0)
+        List<TopicPartition>? paused = null;
+        foreach (var partition in partitions)
+        {
+            if (_paused.Remove(partition))
+            {
+                (paused ??= []).Add(partition);
+            }
+        }
+
+        if (paused is not null)
         {
             _consumer.Resume(paused);
         }

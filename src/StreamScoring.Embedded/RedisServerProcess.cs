@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using StreamScoring.Embedded.Internal;
 
 namespace StreamScoring.Embedded;
 
@@ -49,11 +50,7 @@ public sealed class RedisServerProcess : IDisposable
     }
 
     /// <summary>Finds <c>redis-server</c> on PATH; null when it is not installed.</summary>
-    public static string? FindExecutable() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, "redis-server"))
-            .FirstOrDefault(File.Exists);
+    public static string? FindExecutable() => ServerProcess.FindOnPath("redis-server");
 
     /// <summary>Starts a server and waits until it accepts connections.</summary>
     /// <exception cref="InvalidOperationException">redis-server is missing or did not start.</exception>
@@ -66,8 +63,8 @@ public sealed class RedisServerProcess : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         var executable = FindExecutable()
             ?? throw new InvalidOperationException("redis-server is not on PATH (Debian: apt-get install -y redis-server)");
-        var port = options.Port ?? FreePort();
-        var directory = Directory.CreateTempSubdirectory("streamscoring-redis-").FullName;
+        var port = options.Port ?? ServerProcess.FreePort();
+        var directory = ServerProcess.CreateDirectory("streamscoring-redis-");
         var info = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
@@ -107,31 +104,7 @@ public sealed class RedisServerProcess : IDisposable
     }
 
     /// <summary>Stops the server and deletes its directory.</summary>
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-
-        _process.Dispose();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a temp directory.
-        }
-    }
+    public void Dispose() => ServerProcess.Stop(_process, _directory);
 
     private static List<string> Arguments(RedisServerProcessOptions options, int port, string directory)
     {
@@ -186,13 +159,6 @@ public sealed class RedisServerProcess : IDisposable
         }
 
         return true;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static bool Answers(int port)

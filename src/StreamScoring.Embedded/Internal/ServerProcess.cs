@@ -7,7 +7,8 @@ namespace StreamScoring.Embedded.Internal;
 
 /// <summary>
 /// A child server process with a private temporary directory and an HTTP readiness endpoint: what
-/// <see cref="PrometheusServerProcess"/> and <see cref="AlertmanagerProcess"/> share. Keeps the last lines the
+/// <see cref="PrometheusServerProcess"/> and <see cref="AlertmanagerProcess"/> share. Its static helpers (PATH lookup,
+/// free port, private directory, <see cref="Stop"/>) serve <see cref="RedisServerProcess"/> too, whose readiness is a PING. Keeps the last lines the
 /// process printed, so a failure to start says why; kills the process tree and deletes the directory on dispose.
 /// </summary>
 internal sealed class ServerProcess : IDisposable
@@ -134,14 +135,21 @@ internal sealed class ServerProcess : IDisposable
     }
 
     /// <summary>Kills the process tree, waits for it, and deletes the private directory.</summary>
-    public void Dispose()
+    public void Dispose() => Stop(_process, Directory);
+
+    /// <summary>
+    /// Kills <paramref name="process"/>'s tree, waits up to 5 s for it, disposes it and deletes <paramref name="directory"/>
+    /// (best effort): how every embedded server process ends.
+    /// </summary>
+    public static void Stop(Process process, string directory)
     {
+        ArgumentNullException.ThrowIfNull(process);
         try
         {
-            if (!_process.HasExited)
+            if (!process.HasExited)
             {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
             }
         }
         catch (InvalidOperationException)
@@ -149,8 +157,8 @@ internal sealed class ServerProcess : IDisposable
             // Already gone.
         }
 
-        _process.Dispose();
-        TryDeleteDirectory(Directory);
+        process.Dispose();
+        TryDeleteDirectory(directory);
     }
 
     /// <summary>Deletes <paramref name="directory"/> and what it holds; best effort (a temporary directory).</summary>

@@ -52,6 +52,8 @@ require_packages() {
 # The TorchSharp patch (build/torchsharp-glibcxx) needs neither patchelf nor g++.
 TEST_REQUIREMENTS=(
   redis-server=redis-server
+  # The build of the training projects patches TorchSharp's native library with build/torchsharp-glibcxx/patch.py.
+  python3=python3
   # tests/StreamScoring.Deploy.Tests: promtool check/test rules, PromQL parsing and the live alerting test.
   prometheus=prometheus
   promtool=prometheus

@@ -1,11 +1,12 @@
 using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using StreamScoring.Tools.Internal;
 
 namespace StreamScoring.Tools.Demo;
 
 /// <summary>The demo's live console view, rendered from in-process metrics once a second.</summary>
-internal sealed class DemoDashboard(MetricsCollector metrics, DemoTraffic traffic)
+internal sealed class DemoDashboard(MetricsCollector metrics, DemoTraffic traffic, BulkProducer producer)
 {
     private double _lastConsumed;
     private double _lastScores;
@@ -38,7 +39,7 @@ internal sealed class DemoDashboard(MetricsCollector metrics, DemoTraffic traffi
         main.AddRow("scores / s", F(scoresPerSecond));
         main.AddRow("end-to-end p50 / p99 (ms), this second", $"{F(metrics.Quantile(DemoMetrics.EndToEndImmediate, 0.50, interval) * 1000, "F1")} / {F(_lastP99 * 1000, "F1")}");
         main.AddRow("end-to-end p50 / p99 (ms), whole run", $"{F(metrics.Quantile(DemoMetrics.EndToEndImmediate, 0.50) * 1000, "F1")} / {F(metrics.Quantile(DemoMetrics.EndToEndImmediate, 0.99) * 1000, "F1")}");
-        main.AddRow("events produced / consumed", $"{produced:N0} / {consumed:N0}");
+        main.AddRow("events produced / acknowledged by Kafka / consumed", $"{produced:N0} / {producer.Delivered:N0} / {consumed:N0}");
         main.AddRow("feature updates / duplicates", $"{metrics.Total(DemoMetrics.FeatureUpdates):N0} / {metrics.Total(DemoMetrics.Duplicates):N0}");
         main.AddRow("consumer lag (messages)", F(metrics.Total(DemoMetrics.ConsumerLag)));
 
@@ -51,7 +52,7 @@ internal sealed class DemoDashboard(MetricsCollector metrics, DemoTraffic traffi
 
     /// <summary>A one-line form of the last frame, for logs and non-interactive output.</summary>
     public string Summary() => string.Create(CultureInfo.InvariantCulture,
-        $"produced {traffic.ProducedCount:N0}, consumed {_lastConsumed:N0} ({F(_lastRate)}/s), scores {_lastScores:N0}, p99 {F(_lastP99 * 1000, "F1")} ms (run {F(metrics.Quantile(DemoMetrics.EndToEndImmediate, 0.99) * 1000, "F1")} ms), dead letters {metrics.Total(DemoMetrics.DeadLettered):N0}, lag {F(metrics.Total(DemoMetrics.ConsumerLag))}");
+        $"produced {traffic.ProducedCount:N0} (acknowledged {producer.Delivered:N0}), consumed {_lastConsumed:N0} ({F(_lastRate)}/s), scores {_lastScores:N0}, p99 {F(_lastP99 * 1000, "F1")} ms (run {F(metrics.Quantile(DemoMetrics.EndToEndImmediate, 0.99) * 1000, "F1")} ms), dead letters {metrics.Total(DemoMetrics.DeadLettered):N0}, lag {F(metrics.Total(DemoMetrics.ConsumerLag))}");
 
     private static Table Breakdown(string title, IReadOnlyDictionary<string, double> values)
     {

@@ -119,23 +119,31 @@ internal static class DemoRunner
         var measured = new MeasuredWindow();
         // The demo's own Kafka clients (load generator, alert reader) log through the host's logger too.
         var demoLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StreamScoring.Demo");
+        using var producer = new BulkProducer(TrafficProducerConfig(kafka.BootstrapServers), demoLog);
         // The load generator blocks (pacing sleeps, produce-queue waits): a thread of its own, so it does not
         // take one of the worker's few thread-pool threads for the whole run.
         var producing = Task.Factory.StartNew(
-            () => Produce(kafka.BootstrapServers, topics.Input, traffic, options, () => measured.Start(metrics, traffic), demoLog, stop.Token),
+            () => Produce(producer, topics.Input, traffic, options, () => measured.Start(metrics, traffic), stop.Token),
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
-        var dashboard = new DemoDashboard(metrics, traffic);
+        var dashboard = new DemoDashboard(metrics, traffic, producer);
         await ShowProgressAsync(options, dashboard, producing, measured.Clock, output, stop.Token);
         var produceSeconds = measured.Clock.Elapsed.TotalSeconds;
         var produced = await producing;
+        // Every message must be acknowledged by the brokers (or have failed) before the drain can judge the
+        // worker: a message still in the load generator's queue is not the worker's to consume yet.
+        var unconfirmed = producer.Flush(TimeSpan.FromSeconds(60));
+        if (producer.Failures + unconfirmed > 0)
+        {
+            await Console.Error.WriteLineAsync($"warning: the demo's load generator could not deliver {producer.Failures:N0} messages to Kafka and {unconfirmed:N0} are still unconfirmed after 60 s");
+        }
 
         // Drain: wait until every message is consumed, then until every user owing a score was scored.
         // Throughput runs from the first measured event produced to the last event consumed, so a backlog
         // that builds up counts against it.
         var drain = Stopwatch.StartNew();
-        while (drain.Elapsed < TimeSpan.FromSeconds(60) && metrics.Total(DemoMetrics.EventsConsumed) < produced && !stop.IsCancellationRequested)
+        while (drain.Elapsed < TimeSpan.FromSeconds(60) && metrics.Total(DemoMetrics.EventsConsumed) < producer.Delivered && !stop.IsCancellationRequested)
         {
             await Task.Delay(10, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
@@ -167,6 +175,8 @@ internal static class DemoRunner
         {
             Outcome = outcome,
             EventsProduced = produced,
+            EventsDelivered = producer.Delivered,
+            ProduceFailed = producer.Failures + producer.Outstanding,
             EventsValid = valid,
             EventsConsumed = (long)metrics.Total(DemoMetrics.EventsConsumed),
             FeatureUpdates = (long)metrics.Total(DemoMetrics.FeatureUpdates),
@@ -175,7 +185,7 @@ internal static class DemoRunner
             Scores = (long)metrics.Total(DemoMetrics.Scores),
             Alerts = StreamScoring.Core.Features.FeatureSpec.Heads.ToDictionary(h => h, h => (long)metrics.ByTag(DemoMetrics.Alerts).GetValueOrDefault(h)),
             Lost = lost,
-            Unconsumed = Math.Max(0, produced - (long)metrics.Total(DemoMetrics.EventsConsumed)),
+            Unconsumed = Math.Max(0, producer.Delivered - (long)metrics.Total(DemoMetrics.EventsConsumed)),
             OffsetResets = (long)metrics.Total(DemoMetrics.OffsetResets),
             LatencyMs = new Dictionary<string, double>
             {
@@ -211,7 +221,11 @@ internal static class DemoRunner
         if (summary.Lost > 0)
         {
             await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"error: {summary.Lost:N0} valid events are not counted by any published score: {summary.Unconsumed:N0} were never consumed, {summary.OffsetResets} partition positions were reset (the embedded broker keeps ~5 MB per partition and deleted unread data: the worker fell behind; try a lower --rate on a busy machine)"));
+                $"error: {summary.Lost:N0} valid events are not counted by any published score: {summary.ProduceFailed:N0} messages never reached Kafka, {summary.Unconsumed:N0} were never consumed, {summary.OffsetResets} partition positions were reset (the embedded broker keeps ~5 MB per partition and deleted unread data: the worker fell behind; try a lower --rate on a busy machine)"));
+            foreach (var line in PartitionReport(kafka.BootstrapServers, topics.Input, options.Partitions, demoLog))
+            {
+                await Console.Error.WriteLineAsync(line);
+            }
         }
 
         await output.WriteLineAsync(JsonSerializer.Serialize(summary, DemoJsonContext.Default.DemoSummary));
@@ -223,22 +237,23 @@ internal static class DemoRunner
         };
     }
 
-    // Warm-up traffic (options.WarmupRate for options.Warmup), then the measured traffic (options.Rate for
-    // options.Duration), each paced by the clock; onMeasured runs between the two.
-    private static long Produce(string bootstrap, string topic, DemoTraffic traffic, DemoOptions options, Action onMeasured, ILogger log, CancellationToken cancellationToken)
+    // The load generator's producer: idempotent, acknowledged by all replicas, batched.
+    private static ProducerConfig TrafficProducerConfig(string bootstrap) => new()
     {
-        var config = new ProducerConfig
-        {
-            BootstrapServers = bootstrap,
-            EnableIdempotence = true,
-            Acks = Acks.All,
-            LingerMs = 5,
-            BatchSize = 1_000_000,
-            ClientId = "streamscoring-demo-traffic",
-            // Only the error of each delivery report is read: skip marshalling keys and values back.
-            DeliveryReportFields = "none",
-        };
-        using var producer = new BulkProducer(config, log);
+        BootstrapServers = bootstrap,
+        EnableIdempotence = true,
+        Acks = Acks.All,
+        LingerMs = 5,
+        BatchSize = 1_000_000,
+        ClientId = "streamscoring-demo-traffic",
+        // Only the error of each delivery report is read: skip marshalling keys and values back.
+        DeliveryReportFields = "none",
+    };
+
+    // Warm-up traffic (options.WarmupRate for options.Warmup), then the measured traffic (options.Rate for
+    // options.Duration), each paced by the clock; onMeasured runs between the two. Returns the messages handed over.
+    private static long Produce(BulkProducer producer, string topic, DemoTraffic traffic, DemoOptions options, Action onMeasured, CancellationToken cancellationToken)
+    {
         var sent = 0L;
         void Pace(TimeSpan duration, int rate, long limit)
         {
@@ -262,14 +277,31 @@ internal static class DemoRunner
         Pace(options.Warmup, options.WarmupRate, Math.Min(traffic.Count, options.WarmupEvents));
         onMeasured();
         Pace(options.Duration, options.Rate, traffic.Count);
+        return sent;
+    }
 
-        producer.Flush(TimeSpan.FromSeconds(30));
-        if (producer.Failures > 0)
+    // Per partition of the input topic: the end offset and the worker group's committed offset, for a run that
+    // lost events (where they stopped tells a stalled partition from a slow consumer).
+    private static List<string> PartitionReport(string bootstrap, string topic, int partitions, ILogger log)
+    {
+        var config = new ConsumerConfig { BootstrapServers = bootstrap, GroupId = KafkaDefaults.GroupId, EnableAutoCommit = false };
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).SetLogHandler(LibrdkafkaLogging.To(log)).Build();
+        var all = Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)).ToList();
+        List<TopicPartitionOffset> committed;
+        try
         {
-            Console.Error.WriteLine($"warning: {producer.Failures} demo messages were not delivered to Kafka");
+            committed = consumer.Committed(all, TimeSpan.FromSeconds(10));
+        }
+        catch (KafkaException ex)
+        {
+            return [$"  (committed offsets could not be read: {ex.Error.Reason})"];
         }
 
-        return sent;
+        return committed.Select(c =>
+        {
+            var marks = consumer.QueryWatermarkOffsets(c.TopicPartition, TimeSpan.FromSeconds(10));
+            return $"  {topic} [{c.Partition.Value}]: end offset {marks.High.Value:N0}, committed {c.Offset.Value:N0}, behind {Math.Max(0, marks.High.Value - Math.Max(0, c.Offset.Value)):N0}";
+        }).ToList();
     }
 
     private static async Task ShowProgressAsync(DemoOptions options, DemoDashboard dashboard, Task producing, Stopwatch clock, TextWriter output, CancellationToken cancellationToken)

@@ -8,6 +8,10 @@ internal sealed record DemoSummary
     /// <summary><c>completed</c>; <c>interrupted</c> (SIGINT/SIGTERM); or <c>worker_failed</c> (the worker stopped by itself: see its log).</summary>
     [JsonPropertyName("outcome")] public required string Outcome { get; init; }
     [JsonPropertyName("events_produced")] public long EventsProduced { get; init; }
+    /// <summary>Messages the brokers acknowledged to the demo's load generator.</summary>
+    [JsonPropertyName("events_delivered")] public long EventsDelivered { get; init; }
+    /// <summary>Messages the load generator handed over that never reached Kafka (failed, or unconfirmed after 60 s): not the worker's loss.</summary>
+    [JsonPropertyName("produce_failed")] public long ProduceFailed { get; init; }
     [JsonPropertyName("events_valid")] public long EventsValid { get; init; }
     [JsonPropertyName("events_consumed")] public long EventsConsumed { get; init; }
     [JsonPropertyName("feature_updates")] public long FeatureUpdates { get; init; }
@@ -17,7 +21,7 @@ internal sealed record DemoSummary
     [JsonPropertyName("alerts")] public required IReadOnlyDictionary<string, long> Alerts { get; init; }
     /// <summary>Valid events whose effect no published score counts (0 unless something is wrong).</summary>
     [JsonPropertyName("lost")] public long Lost { get; init; }
-    /// <summary>Messages produced but not consumed when the drain gave up (60 s): the worker fell behind, see <c>offset_resets</c>.</summary>
+    /// <summary>Messages acknowledged by Kafka but not consumed when the drain gave up (60 s): the worker fell behind, see <c>offset_resets</c>.</summary>
     [JsonPropertyName("unconsumed")] public long Unconsumed { get; init; }
     /// <summary>Partition positions reset because the embedded broker had deleted unread data (~5 MB kept per partition): skipped events.</summary>
     [JsonPropertyName("offset_resets")] public long OffsetResets { get; init; }

@@ -13,6 +13,8 @@ internal sealed class BulkProducer : IDisposable
 {
     private readonly IProducer<byte[], byte[]> _producer;
     private readonly Action<DeliveryReport<byte[], byte[]>> _onDelivered;
+    private long _sent;
+    private long _delivered;
     private long _failures;
 
     public BulkProducer(ProducerConfig config, ILogger logger)
@@ -24,11 +26,24 @@ internal sealed class BulkProducer : IDisposable
             {
                 Interlocked.Increment(ref _failures);
             }
+            else
+            {
+                Interlocked.Increment(ref _delivered);
+            }
         };
     }
 
+    /// <summary>Messages handed to librdkafka so far.</summary>
+    public long Sent => Interlocked.Read(ref _sent);
+
+    /// <summary>Messages the brokers acknowledged so far.</summary>
+    public long Delivered => Interlocked.Read(ref _delivered);
+
     /// <summary>Deliveries that failed so far (complete after <see cref="Flush"/>).</summary>
     public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>Messages handed over whose delivery report has not arrived yet (queued in librdkafka or in flight).</summary>
+    public long Outstanding => Sent - Delivered - Failures;
 
     public void Produce(string topic, byte[] key, byte[] value)
     {
@@ -38,6 +53,7 @@ internal sealed class BulkProducer : IDisposable
             try
             {
                 _producer.Produce(topic, message, _onDelivered);
+                Interlocked.Increment(ref _sent);
                 return;
             }
             catch (ProduceException<byte[], byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
@@ -47,8 +63,22 @@ internal sealed class BulkProducer : IDisposable
         }
     }
 
-    /// <summary>Waits for outstanding deliveries; returns the number still undelivered.</summary>
-    public int Flush(TimeSpan timeout) => _producer.Flush(timeout);
+    /// <summary>
+    /// Waits until every message handed over is acknowledged or failed, at most <paramref name="timeout"/>;
+    /// returns how many are still unconfirmed (0 when all are accounted for in <see cref="Delivered"/> and <see cref="Failures"/>).
+    /// </summary>
+    public long Flush(TimeSpan timeout)
+    {
+        _producer.Flush(timeout);
+        // Flush returns once librdkafka's queues are empty; the last delivery reports may still be on their way to the handler.
+        var settle = System.Diagnostics.Stopwatch.StartNew();
+        while (Outstanding > 0 && settle.Elapsed < TimeSpan.FromSeconds(1))
+        {
+            _producer.Poll(TimeSpan.FromMilliseconds(10));
+        }
+
+        return Outstanding;
+    }
 
     public void Dispose() => _producer.Dispose();
 }

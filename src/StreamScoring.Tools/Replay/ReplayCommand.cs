@@ -81,8 +81,8 @@ internal static class ReplayCommand
                 producer.Produce(topics.Input, Encoding.UTF8.GetBytes(evt.UserId), ClickEventWriter.ToUtf8(evt));
             }
 
-            producer.Flush(TimeSpan.FromSeconds(60));
-            failures = producer.Failures;
+            // A message still unconfirmed after the wait counts as not replayed: its fate is unknown.
+            failures = producer.Failures + producer.Flush(TimeSpan.FromSeconds(60));
         }
 
         log.WriteLine($"replayed {ordered.Count - failures} of {ordered.Count} events from {input} into {topics.Input} ({valid.Count} valid lines)");

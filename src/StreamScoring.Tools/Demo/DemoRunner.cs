@@ -28,6 +28,7 @@ namespace StreamScoring.Tools.Demo;
 internal static class DemoRunner
 {
     private const string VerifyGroup = "streamscoring-demo-verify";
+    private static readonly TimeSpan WorkerStartLimit = TimeSpan.FromSeconds(30);
 
     public static async Task<int> RunAsync(DemoOptions options, TextWriter output, CancellationToken cancellationToken)
     {
@@ -49,6 +50,12 @@ internal static class DemoRunner
         kafka.SetGroupInitialRebalanceDelay(TimeSpan.FromMilliseconds(100));
         var topics = new TopicOptions();
         kafka.CreateTopic(topics.Input, options.Partitions);
+        using (var startOffsets = new WorkerGroupOffsets(kafka.BootstrapServers, topics.Input, options.Partitions, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance))
+        {
+            // Before the worker joins: data deleted before a partition's first fetch is then an offset reset, never skipped silently.
+            startOffsets.CommitBeginning();
+        }
+
         kafka.CreateTopic(topics.Scores, 8);
         kafka.CreateTopic(topics.DeadLetter, 4);
         foreach (var topic in new[] { topics.FraudAlerts, topics.ChurnAlerts, topics.ConversionAlerts })
@@ -109,7 +116,7 @@ internal static class DemoRunner
         var workerStopping = app.Lifetime.ApplicationStopping;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, workerStopping);
         var readyBy = Stopwatch.StartNew();
-        while (worker.AssignedPartitions == 0 && readyBy.Elapsed < TimeSpan.FromSeconds(60) && !stop.IsCancellationRequested)
+        while (worker.AssignedPartitions < options.Partitions && readyBy.Elapsed < TimeSpan.FromSeconds(60) && !stop.IsCancellationRequested)
         {
             await Task.Delay(50, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
@@ -120,10 +127,11 @@ internal static class DemoRunner
         // The demo's own Kafka clients (load generator, alert reader) log through the host's logger too.
         var demoLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StreamScoring.Demo");
         using var producer = new BulkProducer(TrafficProducerConfig(kafka.BootstrapServers), demoLog);
+        using var groupOffsets = new WorkerGroupOffsets(kafka.BootstrapServers, topics.Input, options.Partitions, demoLog);
         // The load generator blocks (pacing sleeps, produce-queue waits): a thread of its own, so it does not
         // take one of the worker's few thread-pool threads for the whole run.
         var producing = Task.Factory.StartNew(
-            () => Produce(producer, topics.Input, traffic, options, () => measured.Start(metrics, traffic), stop.Token),
+            () => Produce(producer, topics.Input, traffic, options, groupOffsets, () => measured.Start(metrics, traffic), stop.Token),
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
@@ -222,7 +230,7 @@ internal static class DemoRunner
         {
             await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"error: {summary.Lost:N0} valid events are not counted by any published score: {summary.ProduceFailed:N0} messages never reached Kafka, {summary.Unconsumed:N0} were never consumed, {summary.OffsetResets} partition positions were reset (the embedded broker keeps ~5 MB per partition and deleted unread data: the worker fell behind; try a lower --rate on a busy machine)"));
-            foreach (var line in PartitionReport(kafka.BootstrapServers, topics.Input, options.Partitions, demoLog))
+            foreach (var line in traffic.DescribeLost().Concat(groupOffsets.Report()))
             {
                 await Console.Error.WriteLineAsync(line);
             }
@@ -252,7 +260,7 @@ internal static class DemoRunner
 
     // Warm-up traffic (options.WarmupRate for options.Warmup), then the measured traffic (options.Rate for
     // options.Duration), each paced by the clock; onMeasured runs between the two. Returns the messages handed over.
-    private static long Produce(BulkProducer producer, string topic, DemoTraffic traffic, DemoOptions options, Action onMeasured, CancellationToken cancellationToken)
+    private static long Produce(BulkProducer producer, string topic, DemoTraffic traffic, DemoOptions options, WorkerGroupOffsets groupOffsets, Action onMeasured, CancellationToken cancellationToken)
     {
         var sent = 0L;
         void Pace(TimeSpan duration, int rate, long limit)
@@ -264,8 +272,9 @@ internal static class DemoRunner
                 var due = Math.Min(limit, from + (long)(clock.Elapsed.TotalSeconds * rate));
                 while (sent < due)
                 {
-                    var (key, value) = traffic.Message((int)sent);
-                    producer.Produce(topic, key, value);
+                    var index = (int)sent;
+                    var (key, value) = traffic.Message(index);
+                    producer.Produce(topic, key, value, position => traffic.MarkDelivered(index, position));
                     sent++;
                 }
 
@@ -275,33 +284,22 @@ internal static class DemoRunner
         }
 
         Pace(options.Warmup, options.WarmupRate, Math.Min(traffic.Count, options.WarmupEvents));
+        // Full-rate traffic fills a partition's ~5 MB in about 5 s: it starts only once the worker has consumed and
+        // completed events on every partition (a slow start on a busy machine otherwise loses the oldest data).
+        var started = Stopwatch.StartNew();
+        while (!groupOffsets.EveryPartitionStarted() && started.Elapsed < WorkerStartLimit && !cancellationToken.IsCancellationRequested)
+        {
+            Thread.Sleep(100);
+        }
+
+        if (started.Elapsed >= WorkerStartLimit)
+        {
+            Console.Error.WriteLine($"warning: after the warm-up the worker had still not committed on every input partition within {WorkerStartLimit.TotalSeconds:F0} s; producing the measured traffic anyway");
+        }
+
         onMeasured();
         Pace(options.Duration, options.Rate, traffic.Count);
         return sent;
-    }
-
-    // Per partition of the input topic: the end offset and the worker group's committed offset, for a run that
-    // lost events (where they stopped tells a stalled partition from a slow consumer).
-    private static List<string> PartitionReport(string bootstrap, string topic, int partitions, ILogger log)
-    {
-        var config = new ConsumerConfig { BootstrapServers = bootstrap, GroupId = KafkaDefaults.GroupId, EnableAutoCommit = false };
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).SetLogHandler(LibrdkafkaLogging.To(log)).Build();
-        var all = Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)).ToList();
-        List<TopicPartitionOffset> committed;
-        try
-        {
-            committed = consumer.Committed(all, TimeSpan.FromSeconds(10));
-        }
-        catch (KafkaException ex)
-        {
-            return [$"  (committed offsets could not be read: {ex.Error.Reason})"];
-        }
-
-        return committed.Select(c =>
-        {
-            var marks = consumer.QueryWatermarkOffsets(c.TopicPartition, TimeSpan.FromSeconds(10));
-            return $"  {topic} [{c.Partition.Value}]: end offset {marks.High.Value:N0}, committed {c.Offset.Value:N0}, behind {Math.Max(0, marks.High.Value - Math.Max(0, c.Offset.Value)):N0}";
-        }).ToList();
     }
 
     private static async Task ShowProgressAsync(DemoOptions options, DemoDashboard dashboard, Task producing, Stopwatch clock, TextWriter output, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Text;
+using Confluent.Kafka;
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
 using StreamScoring.Simulator;
@@ -35,6 +36,8 @@ internal sealed class DemoTraffic
     // Valid events by the digest of their id (the one EventIdWindow remembers ids by: no string per event held).
     private readonly Dictionary<UInt128, int> _validIndex = [];
     private bool[] _applied = [];
+    private int[] _partitions = [];
+    private long[] _offsets = [];
     private long _produced;
 
     public DemoTraffic(int seed, double malformedShare)
@@ -93,6 +96,67 @@ internal sealed class DemoTraffic
         }
 
         _applied = new bool[_count];
+        _partitions = new int[_count];
+        _offsets = new long[_count];
+        Array.Fill(_partitions, -1);
+    }
+
+    /// <summary>Records where the brokers wrote prepared message <paramref name="index"/> (callable from any thread).</summary>
+    public void MarkDelivered(int index, TopicPartitionOffset position)
+    {
+        _offsets[index] = position.Offset.Value;
+        Volatile.Write(ref _partitions[index], position.Partition.Value);
+    }
+
+    /// <summary>
+    /// Where the valid events that were never applied lie: per partition, their count and offset ranges (consecutive
+    /// offsets merged; at most <paramref name="maxRanges"/> ranges each). Events without a delivery report are under partition -1.
+    /// </summary>
+    public IReadOnlyList<string> DescribeLost(int maxRanges = 5)
+    {
+        var lost = new SortedDictionary<int, List<long>>();
+        for (var i = 0; i < ProducedCount; i++)
+        {
+            if (_slots[i].Valid && !Volatile.Read(ref _applied[i]))
+            {
+                var partition = Volatile.Read(ref _partitions[i]);
+                if (!lost.TryGetValue(partition, out var offsets))
+                {
+                    lost[partition] = offsets = [];
+                }
+
+                offsets.Add(partition < 0 ? i : _offsets[i]);
+            }
+        }
+
+        var lines = new List<string>();
+        foreach (var (partition, offsets) in lost)
+        {
+            offsets.Sort();
+            var ranges = new List<string>();
+            var start = offsets[0];
+            for (var k = 1; k <= offsets.Count; k++)
+            {
+                // Offsets of the partition's malformed messages lie between valid ones: a gap of a few still joins a range.
+                if (k < offsets.Count && offsets[k] - offsets[k - 1] <= 8)
+                {
+                    continue;
+                }
+
+                ranges.Add(start == offsets[k - 1] ? $"{start}" : $"{start}-{offsets[k - 1]}");
+                if (k < offsets.Count)
+                {
+                    start = offsets[k];
+                }
+            }
+
+            var shown = string.Join(", ", ranges.Take(maxRanges)) + (ranges.Count > maxRanges ? $", ... ({ranges.Count} ranges)" : "");
+            lines.Add(partition < 0
+                ? $"  {offsets.Count:N0} lost events have no delivery report (prepared message indices {shown})"
+                : $"  partition {partition}: {offsets.Count:N0} lost events at offsets {shown}");
+        }
+
+        return lines;
     }
 
     /// <summary>Copies the key and value of prepared message <paramref name="index"/> (the producer needs arrays).</summary>

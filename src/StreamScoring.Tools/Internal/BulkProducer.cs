@@ -45,14 +45,23 @@ internal sealed class BulkProducer : IDisposable
     /// <summary>Messages handed over whose delivery report has not arrived yet (queued in librdkafka or in flight).</summary>
     public long Outstanding => Sent - Delivered - Failures;
 
-    public void Produce(string topic, byte[] key, byte[] value)
+    /// <summary>Hands one message to librdkafka, waiting for room in its queue; <paramref name="onDelivered"/> (optional) sees the partition and offset it was written at.</summary>
+    public void Produce(string topic, byte[] key, byte[] value, Action<TopicPartitionOffset>? onDelivered = null)
     {
         var message = new Message<byte[], byte[]> { Key = key, Value = value };
+        var handler = onDelivered is null ? _onDelivered : report =>
+        {
+            _onDelivered(report);
+            if (!report.Error.IsError)
+            {
+                onDelivered(report.TopicPartitionOffset);
+            }
+        };
         while (true)
         {
             try
             {
-                _producer.Produce(topic, message, _onDelivered);
+                _producer.Produce(topic, message, handler);
                 Interlocked.Increment(ref _sent);
                 return;
             }

@@ -170,6 +170,45 @@ public sealed class ConsumerLoopPauseTests(KafkaClusterFixture fixture, ITestOut
         await reader;
     }
 
+    [Fact]
+    public async Task Run_RepeatedChannelFullWithPrefetchedBacklog_LosesNothing()
+    {
+        await using var harness = new LoopHarness(fixture, output, partitions: 2);
+        var messages = ClickstreamEvents.Create(8_000, withMalformed: false);
+        await harness.ProduceAsync(messages);
+        var channel = LoopHarness.CreateChannel(64);
+        var running = harness.StartLoop(channel.Writer);
+        var received = new ConcurrentDictionary<string, int>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        var sinceStall = 0;
+        while (received.Count < messages.Count && DateTime.UtcNow < deadline)
+        {
+            // Every 2,000 events the reader stalls longer than the backpressure grace, so the loop holds an event and
+            // pauses with librdkafka's prefetched messages still queued.
+            if (channel.Reader.TryRead(out var consumed))
+            {
+                received.AddOrUpdate(consumed.Event.EventId, 1, (_, n) => n + 1);
+                consumed.Complete();
+                if (++sinceStall == 2000)
+                {
+                    sinceStall = 0;
+                    await Task.Delay(1300);
+                }
+            }
+            else
+            {
+                await Task.Delay(1);
+            }
+        }
+
+        output.WriteLine($"received {received.Count}, pauses {running.Loop.Counters.Pauses}, consumed {running.Loop.Counters.Consumed}");
+        Assert.Equal(messages.Count, received.Count);
+        Assert.All(received, r => Assert.Equal(1, r.Value));
+        var ends = harness.EndOffsets();
+        await LoopHarness.WaitUntil(() => harness.Committed().SequenceEqual(ends), Timeout, () => "not all committed");
+        await harness.StopAsync(running);
+    }
+
     internal static Task CompleteEverything(System.Threading.Channels.ChannelReader<ConsumedEvent> reader, ConcurrentDictionary<string, int> received, CancellationToken token) =>
         Task.Run(async () =>
         {

@@ -164,7 +164,7 @@ public static class ModelCard
         md.AppendLine("```bash");
         md.AppendLine("dotnet run -c Release --project src/StreamScoring.Training -- train");
         md.AppendLine("```");
-        md.AppendLine(inv, $"TorchSharp-cpu, Adam, masked BCE per head (unknown labels ignored) with positive-class weights {string.Join(" / ", t.PositiveWeights.Select(w => w.ToString("F1", inv)))}, early stopping on validation loss. Stopped: {t.StopReason} after {t.Epochs.Count} epochs (best epoch {t.BestEpoch}, validation loss {t.BestValidationLoss:F4}). Optimisation took {t.Elapsed.TotalMinutes:F1} min, the whole command {data.TotalElapsed.TotalMinutes:F1} min, on this project's 2-core machine.").AppendLine();
+        md.AppendLine(inv, $"TorchSharp-cpu, Adam, masked BCE per head (unknown labels ignored) with positive-class weights {string.Join(" / ", t.PositiveWeights.Select(w => w.ToString("F1", inv)))}, {(s.GroupDropout > 0 ? string.Create(inv, $"feature-group dropout {s.GroupDropout:0.##} (per training sample, one attribution group replaced by a non-fraudulent sample's, as the alert explainer occludes it; so the fraud head uses every behaviour, not one shortcut), ") : "")}early stopping on validation loss. Stopped: {t.StopReason} after {t.Epochs.Count} epochs (best epoch {t.BestEpoch}, validation loss {t.BestValidationLoss:F4}). Optimisation took {t.Elapsed.TotalMinutes:F1} min, the whole command {data.TotalElapsed.TotalMinutes:F1} min, on this project's 2-core machine.").AppendLine();
 
         RenderEvaluation(md, data);
         md.AppendLine("## Segments").AppendLine();

@@ -75,6 +75,8 @@ crossValidate.Options.Add(baselinesOnly);
 crossValidate.Options.Add(cvMinutes);
 crossValidate.Options.Add(cvSimUsers);
 crossValidate.Options.Add(groupDropout);
+var realRepeat = new Option<int>("--real-repeat") { Description = "Times each fold's real training samples are repeated in the transformer's training.", DefaultValueFactory = _ => new CrossValidationSettings().RealRepeat };
+crossValidate.Options.Add(realRepeat);
 crossValidate.Options.Add(rees46);
 crossValidate.Options.Add(diginetica);
 crossValidate.SetAction(parse =>
@@ -86,6 +88,7 @@ crossValidate.SetAction(parse =>
         MinutesPerFold = parse.GetValue(cvMinutes),
         SimUsers = parse.GetValue(cvSimUsers),
         GroupDropout = parse.GetValue(groupDropout),
+        RealRepeat = parse.GetValue(realRepeat),
     };
     var (real, bad) = StreamScoring.Training.Data.Datasets.FromRealSources("real", Rees46Files(parse.GetValue(rees46)), DigineticaDirectory(parse.GetValue(diginetica)), _ => true);
     Console.Error.WriteLine($"[cv] {real.Events.Count} real events ({bad} bad rows)");

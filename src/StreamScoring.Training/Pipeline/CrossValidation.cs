@@ -155,7 +155,7 @@ public static class CrossValidation
                 scores[LogisticModel][i] = logistic.Predict(aggregates.AsSpan(i * a, a));
             }
 
-            FitContextBaselines(real, eval, labels, fold, f, train, test, aggregates, scores);
+            FitContextBaselines(real, eval, labels, fold, train, test, aggregates, scores);
 
             if (settings.Transformer)
             {
@@ -246,7 +246,7 @@ public static class CrossValidation
 
     // The context baselines: rates fitted on the training folds; a training row is encoded with rates fitted on the
     // training folds other than its own (nested out-of-fold), so no row ever sees its own label.
-    private static void FitContextBaselines(LabelledEvents real, SampleSet eval, float[] labels, int[] fold, int f, int[] train, int[] test, float[] aggregates, Dictionary<string, float[]> scores)
+    private static void FitContextBaselines(LabelledEvents real, SampleSet eval, float[] labels, int[] fold, int[] train, int[] test, float[] aggregates, Dictionary<string, float[]> scores)
     {
         var c = ContextFeatureNames.Count;
         var a = FeatureSpec.AggregateCount;

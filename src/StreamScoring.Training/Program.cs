@@ -31,8 +31,10 @@ train.Options.Add(rees46);
 train.Options.Add(diginetica);
 var cvMinutes = new Option<double>("--fold-minutes") { Description = "Transformer optimisation budget per cross-validation fold, minutes.", DefaultValueFactory = _ => new CrossValidationSettings().MinutesPerFold };
 var noCv = new Option<bool>("--no-cv") { Description = "Skip the cross-validation on real data (faster; the card then has no real-data figures)." };
+var groupDropout = new Option<double>("--group-dropout") { Description = "Feature-group dropout: chance per training sample that one attribution group is replaced by a non-fraudulent sample's.", DefaultValueFactory = _ => new TrainSettings().GroupDropout };
 train.Options.Add(cvMinutes);
 train.Options.Add(noCv);
+train.Options.Add(groupDropout);
 train.SetAction(parse =>
 {
     var settings = new TrainSettings
@@ -48,7 +50,8 @@ train.SetAction(parse =>
         Rees46Files = Rees46Files(parse.GetValue(rees46)),
         DigineticaDirectory = DigineticaDirectory(parse.GetValue(diginetica)),
         CrossValidate = !parse.GetValue(noCv),
-        CrossValidation = new CrossValidationSettings { MinutesPerFold = parse.GetValue(cvMinutes) },
+        GroupDropout = parse.GetValue(groupDropout),
+        CrossValidation = new CrossValidationSettings { MinutesPerFold = parse.GetValue(cvMinutes), GroupDropout = parse.GetValue(groupDropout) },
     };
     TrainPipeline.Run(settings, Console.Out);
     return 0;
@@ -71,6 +74,9 @@ crossValidate.Options.Add(folds);
 crossValidate.Options.Add(baselinesOnly);
 crossValidate.Options.Add(cvMinutes);
 crossValidate.Options.Add(cvSimUsers);
+crossValidate.Options.Add(groupDropout);
+var realRepeat = new Option<int>("--real-repeat") { Description = "Times each fold's real training samples are repeated in the transformer's training.", DefaultValueFactory = _ => new CrossValidationSettings().RealRepeat };
+crossValidate.Options.Add(realRepeat);
 crossValidate.Options.Add(rees46);
 crossValidate.Options.Add(diginetica);
 crossValidate.SetAction(parse =>
@@ -81,6 +87,8 @@ crossValidate.SetAction(parse =>
         Transformer = !parse.GetValue(baselinesOnly),
         MinutesPerFold = parse.GetValue(cvMinutes),
         SimUsers = parse.GetValue(cvSimUsers),
+        GroupDropout = parse.GetValue(groupDropout),
+        RealRepeat = parse.GetValue(realRepeat),
     };
     var (real, bad) = StreamScoring.Training.Data.Datasets.FromRealSources("real", Rees46Files(parse.GetValue(rees46)), DigineticaDirectory(parse.GetValue(diginetica)), _ => true);
     Console.Error.WriteLine($"[cv] {real.Events.Count} real events ({bad} bad rows)");

@@ -153,11 +153,27 @@ public sealed class AlertExplainer
     }
 
     /// <summary>Replaces group <paramref name="group"/> of one row by the baseline's (see the remarks of <see cref="AlertExplainer"/>).</summary>
-    internal static void Occlude(FeatureGroup group, BaselineRow baseline, int baselineEvents, Span<long> tokens, ReadOnlySpan<float> mask, Span<float> aggregates)
+    internal static void Occlude(FeatureGroup group, BaselineRow baseline, int baselineEvents, Span<long> tokens, ReadOnlySpan<float> mask, Span<float> aggregates) =>
+        Occlude(group, baseline.Tokens, baseline.Aggregates, baselineEvents, tokens, mask, aggregates);
+
+    /// <summary>
+    /// Replaces group <paramref name="group"/> of one model-input row by another row's, exactly as an explanation
+    /// occludes it (aggregates of the group; its token fields and event types position by position, cycling over the
+    /// other row's events). Public so that training can apply the same perturbation (feature-group dropout).
+    /// </summary>
+    /// <param name="group">The group to replace.</param>
+    /// <param name="baselineTokens">The replacing row's <c>tokens</c>.</param>
+    /// <param name="baselineAggregates">The replacing row's normalised <c>aggregates</c>.</param>
+    /// <param name="baselineEvents">Real events in the replacing row (its mask's length of ones after [CLS]); 0 leaves the tokens alone.</param>
+    /// <param name="tokens">The row's <c>tokens</c>, changed in place.</param>
+    /// <param name="mask">The row's <c>mask</c> (unchanged: the user's history keeps its length).</param>
+    /// <param name="aggregates">The row's <c>aggregates</c>, changed in place.</param>
+    public static void Occlude(FeatureGroup group, ReadOnlySpan<long> baselineTokens, ReadOnlySpan<float> baselineAggregates, int baselineEvents, Span<long> tokens, ReadOnlySpan<float> mask, Span<float> aggregates)
     {
+        ArgumentNullException.ThrowIfNull(group);
         foreach (var i in group.Indices)
         {
-            aggregates[i] = baseline.Aggregates[i];
+            aggregates[i] = baselineAggregates[i];
         }
 
         if (baselineEvents == 0 || (group.TokenFields.Count == 0 && group.EventTypes.Count == 0))
@@ -179,7 +195,7 @@ public sealed class AlertExplainer
             var source = 1 + ((pos - 1) % baselineEvents);
             foreach (var field in group.TokenFields)
             {
-                tokens[pos * F + (int)field] = baseline.Tokens[source * F + (int)field];
+                tokens[pos * F + (int)field] = baselineTokens[source * F + (int)field];
             }
 
             if (group.EventTypes.Count > 0)
@@ -187,14 +203,14 @@ public sealed class AlertExplainer
                 var type = tokens[pos * F + TypeField] - typeOffset - 2; // ids: 0 padding, 1 [CLS], 2 + EventType
                 if (type >= 0 && group.EventTypes.Contains((Core.Events.EventType)type))
                 {
-                    tokens[pos * F + TypeField] = baseline.Tokens[source * F + TypeField];
+                    tokens[pos * F + TypeField] = baselineTokens[source * F + TypeField];
                 }
             }
         }
     }
 
-    // Real events in a mask (position 0 is [CLS]; real positions come first).
-    private static int Events(ReadOnlySpan<float> mask)
+    /// <summary>Real events in a <c>mask</c> row (position 0 is [CLS]; real positions come first).</summary>
+    public static int Events(ReadOnlySpan<float> mask)
     {
         var events = 0;
         for (var pos = 1; pos < mask.Length && mask[pos] > 0; pos++)

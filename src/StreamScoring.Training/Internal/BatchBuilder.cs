@@ -1,4 +1,5 @@
 using StreamScoring.Core.Features;
+using StreamScoring.Training.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -31,7 +32,14 @@ internal sealed class BatchBuilder
     }
 
     /// <summary>Model inputs of the given samples (tensors belong to the caller's dispose scope).</summary>
-    public (Tensor Tokens, Tensor Mask, Tensor Aggregates) Inputs(long[] tokens, float[] mask, float[] aggregates, ReadOnlySpan<int> indices)
+    public (Tensor Tokens, Tensor Mask, Tensor Aggregates) Inputs(long[] tokens, float[] mask, float[] aggregates, ReadOnlySpan<int> indices) =>
+        Inputs(tokens, mask, aggregates, indices, null);
+
+    /// <summary>
+    /// Model inputs of the given samples, changed by <paramref name="augment"/> (when given) after they are staged and
+    /// before they become tensors; the source arrays are never changed.
+    /// </summary>
+    public (Tensor Tokens, Tensor Mask, Tensor Aggregates) Inputs(long[] tokens, float[] mask, float[] aggregates, ReadOnlySpan<int> indices, GroupDropout? augment)
     {
         var count = indices.Length;
         for (var i = 0; i < count; i++)
@@ -41,6 +49,12 @@ internal sealed class BatchBuilder
             Array.Copy(mask, (long)s * FeatureSpec.SequenceLength, _mask, (long)i * FeatureSpec.SequenceLength, FeatureSpec.SequenceLength);
             Array.Copy(aggregates, (long)s * FeatureSpec.AggregateCount, _aggregates, (long)i * FeatureSpec.AggregateCount, FeatureSpec.AggregateCount);
         }
+
+        augment?.Apply(
+            _tokens.AsSpan(0, count * TokenStride),
+            _mask.AsSpan(0, count * FeatureSpec.SequenceLength),
+            _aggregates.AsSpan(0, count * FeatureSpec.AggregateCount),
+            indices);
 
         return (
             Narrow(torch.tensor(_tokens, [_capacity, FeatureSpec.SequenceLength, FeatureSpec.TokenFieldCount]), count),

@@ -194,6 +194,7 @@ public sealed class Trainer
         using var optimizer = torch.optim.AdamW(model.parameters(), _options.LearningRate, weight_decay: _options.WeightDecay);
         var batcher = new BatchBuilder(Math.Min(_options.BatchSize, trainIndices.Length));
         var shuffle = new Random(_options.Seed);
+        var dropout = _options.GroupDropout > 0 ? new GroupDropout(data, _options.GroupDropout, _options.Seed) : null;
 
         var history = new List<TrainingProgress>();
         Dictionary<string, Tensor>? best = null;
@@ -214,7 +215,7 @@ public sealed class Trainer
                 for (var start = 0; start < trainIndices.Length; start += _options.BatchSize)
                 {
                     var batch = trainIndices.AsSpan(start, Math.Min(_options.BatchSize, trainIndices.Length - start));
-                    lossSum += Step(model, optimizer, batcher, data, batch, positiveWeights);
+                    lossSum += Step(model, optimizer, batcher, data, batch, positiveWeights, dropout);
                     epochSteps++;
                     step++;
 
@@ -275,10 +276,10 @@ public sealed class Trainer
         return new TrainingResult(model, history, bestEpoch, bestLoss, weights, trainIndices.Length, validationIndices.Length, stop, _time.GetElapsedTime(started));
     }
 
-    private static double Step(ScoringModel model, torch.optim.Optimizer optimizer, BatchBuilder batcher, TrainingSet data, ReadOnlySpan<int> batch, Tensor positiveWeights)
+    private static double Step(ScoringModel model, torch.optim.Optimizer optimizer, BatchBuilder batcher, TrainingSet data, ReadOnlySpan<int> batch, Tensor positiveWeights, GroupDropout? dropout)
     {
         using var scope = torch.NewDisposeScope();
-        var (tokens, mask, aggregates) = batcher.Inputs(data.Tokens, data.Mask, data.Aggregates, batch);
+        var (tokens, mask, aggregates) = batcher.Inputs(data.Tokens, data.Mask, data.Aggregates, batch, dropout);
         var (labels, labelMask) = batcher.Targets(data.Labels, data.LabelMask, batch);
         optimizer.zero_grad();
         var (logits, _) = model.forward(tokens, mask, aggregates);

@@ -39,6 +39,13 @@ public sealed class TrainerOptions
     [Range(1.0, 10_000.0)]
     public double PositiveWeightCap { get; set; } = 20;
 
+    /// <summary>
+    /// Chance per training sample that one attribution group (<see cref="Inference.Attribution.FeatureGroups"/>) is
+    /// replaced by a non-fraudulent sample's (<see cref="GroupDropout"/>); validation is never augmented. Default 0: off.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double GroupDropout { get; set; }
+
     /// <summary>Steps between progress reports (an epoch's end always reports). Default 50.</summary>
     [Range(1, 1_000_000)]
     public int ProgressInterval { get; set; } = 50;

@@ -21,7 +21,8 @@ namespace StreamScoring.Training.Pipeline;
 /// the session purchases. Baselines: <c>cart + count</c> (a cart event so far in the session, then the session's
 /// event count; a ranking, not a probability), <c>category rate</c> (the training folds' purchase rate of the
 /// current event's category, smoothed toward the overall rate with 5 pseudo-points), <c>logistic (aggregates)</c>
-/// (<see cref="LogisticRegression"/> on the 98 window aggregates). The transformer of each fold is trained on a
+/// (<see cref="LogisticRegression"/> on the 98 window aggregates), <c>logistic (aggregates + context)</c> (the same with
+/// the <see cref="ContextFeatureNames"/>, encoded out of fold) and that model fitted per source. The transformer of each fold is trained on a
 /// smaller simulator run plus the real training folds' events (every event a scoring point, labels by
 /// <see cref="Core.Labels.FutureLabeler"/>) with a short budget (<see cref="CrossValidationSettings.MinutesPerFold"/>),
 /// and its conversion head calibrated on a separate simulator run; the shipped model trains longer on more data,
@@ -44,8 +45,20 @@ public static class CrossValidation
     /// <summary>Logistic regression on the 98 aggregates.</summary>
     public const string LogisticModel = "logistic (aggregates)";
 
+    /// <summary>
+    /// Logistic regression on the 98 aggregates plus the <see cref="ContextFeatureNames"/> (purchase rates of the current
+    /// category, product and brand, price relative to the category's median price, source), all fitted on the training folds.
+    /// </summary>
+    public const string LogisticContextModel = "logistic (aggregates + context)";
+
+    /// <summary>The same, one model per source (the sources disagree: more distinct products means fewer purchases on REES46, more views more purchases on DIGINETICA).</summary>
+    public const string LogisticContextPerSourceModel = "logistic per source (aggregates + context)";
+
     /// <summary>The baselines, in table order.</summary>
-    public static IReadOnlyList<string> Baselines { get; } = [CartCountModel, CategoryRateModel, LogisticModel];
+    public static IReadOnlyList<string> Baselines { get; } = [CartCountModel, CategoryRateModel, LogisticModel, LogisticContextModel, LogisticContextPerSourceModel];
+
+    /// <summary>Context features appended to the aggregates by the context baselines.</summary>
+    public static IReadOnlyList<string> ContextFeatureNames { get; } = ["category_rate", "product_rate", "brand_rate", "log_price_vs_category_median", "is_diginetica"];
 
     private const double CategoryPrior = 5;
 
@@ -79,6 +92,8 @@ public static class CrossValidation
             [CartCountModel] = new float[n],
             [CategoryRateModel] = new float[n],
             [LogisticModel] = new float[n],
+            [LogisticContextModel] = new float[n],
+            [LogisticContextPerSourceModel] = new float[n],
         };
 
         for (var i = 0; i < n; i++)
@@ -139,6 +154,8 @@ public static class CrossValidation
             {
                 scores[LogisticModel][i] = logistic.Predict(aggregates.AsSpan(i * a, a));
             }
+
+            FitContextBaselines(real, eval, labels, fold, train, test, aggregates, scores);
 
             if (settings.Transformer)
             {
@@ -206,7 +223,7 @@ public static class CrossValidation
             combined.AddRange(realFold);
         }
 
-        var trainer = new Trainer(new TrainerOptions { Epochs = settings.Epochs, Seed = settings.Seed + f, MaxDuration = TimeSpan.FromMinutes(settings.MinutesPerFold) });
+        var trainer = new Trainer(new TrainerOptions { Epochs = settings.Epochs, Seed = settings.Seed + f, MaxDuration = TimeSpan.FromMinutes(settings.MinutesPerFold), GroupDropout = settings.GroupDropout });
         var trained = trainer.Train(combined.ToTrainingSet());
         var model = trained.Model;
         var held = eval.Subset(test);
@@ -226,6 +243,103 @@ public static class CrossValidation
     }
 
     private static string CategoryKey(ClickEvent e) => e.CategoryPath ?? "(none)";
+
+    // The context baselines: rates fitted on the training folds; a training row is encoded with rates fitted on the
+    // training folds other than its own (nested out-of-fold), so no row ever sees its own label.
+    private static void FitContextBaselines(LabelledEvents real, SampleSet eval, float[] labels, int[] fold, int[] train, int[] test, float[] aggregates, Dictionary<string, float[]> scores)
+    {
+        var c = ContextFeatureNames.Count;
+        var a = FeatureSpec.AggregateCount;
+        var context = ContextFeatures(real, eval, labels, fold, train, test);
+
+        var combined = Fit(train, i => Concat(aggregates.AsSpan(i * a, a), context.AsSpan(i * c, c)), a + c);
+        foreach (var i in test)
+        {
+            scores[LogisticContextModel][i] = combined.Predict(Concat(aggregates.AsSpan(i * a, a), context.AsSpan(i * c, c)));
+        }
+
+        foreach (var source in new[] { "rees46", "diginetica" })
+        {
+            var sourceTrain = train.Where(i => Datasets.SourceOf(eval.UserOf(i)) == source).ToArray();
+            // A source without training rows (data of one source only) falls back to the pooled model.
+            var perSource = sourceTrain.Length == 0 ? combined : Fit(sourceTrain, i => Concat(aggregates.AsSpan(i * a, a), context.AsSpan(i * c, c)), a + c);
+            foreach (var i in test.Where(i => Datasets.SourceOf(eval.UserOf(i)) == source))
+            {
+                scores[LogisticContextPerSourceModel][i] = perSource.Predict(Concat(aggregates.AsSpan(i * a, a), context.AsSpan(i * c, c)));
+            }
+        }
+
+        LogisticRegression Fit(int[] rows, Func<int, float[]> row, int dimension)
+        {
+            var x = new float[rows.Length * dimension];
+            var y = new float[rows.Length];
+            for (var r = 0; r < rows.Length; r++)
+            {
+                row(rows[r]).CopyTo(x, r * dimension);
+                y[r] = labels[rows[r]];
+            }
+
+            return LogisticRegression.Fit(x, y, dimension);
+        }
+    }
+
+    /// <summary>
+    /// The <see cref="ContextFeatureNames"/> (rows x features) of the <paramref name="train"/> and <paramref name="test"/>
+    /// rows of one fold: a held-out row's rates come from the training rows, a training row's from the training rows
+    /// of the other folds, so no row's features depend on the labels of its own fold.
+    /// </summary>
+    internal static float[] ContextFeatures(LabelledEvents real, SampleSet eval, float[] labels, int[] fold, int[] train, int[] test)
+    {
+        var context = new float[eval.Count * ContextFeatureNames.Count];
+        foreach (var g in train.Select(i => fold[i]).Distinct())
+        {
+            var fit = train.Where(i => fold[i] != g).ToArray();
+            WriteContext(real, eval, labels, fit, train.Where(i => fold[i] == g), context);
+        }
+
+        WriteContext(real, eval, labels, train, test, context);
+        return context;
+    }
+
+    private static float[] Concat(ReadOnlySpan<float> first, ReadOnlySpan<float> second)
+    {
+        var row = new float[first.Length + second.Length];
+        first.CopyTo(row);
+        second.CopyTo(row.AsSpan(first.Length));
+        return row;
+    }
+
+    // Writes the context features of `rows`, with rates and category prices fitted on `fit` only.
+    private static void WriteContext(LabelledEvents real, SampleSet eval, float[] labels, int[] fit, IEnumerable<int> rows, float[] context)
+    {
+        var n = eval.Count;
+        var events = Enumerable.Range(0, n).Select(i => real.Events[eval.EventIndex[i]]).ToArray();
+        var categories = events.Select(CategoryKey).ToArray();
+        var products = events.Select(e => e.ProductId ?? "(none)").ToArray();
+        var brands = events.Select(e => e.Brand ?? "(none)").ToArray();
+        var category = TargetRate.Fit(categories, labels, fit);
+        var product = TargetRate.Fit(products, labels, fit);
+        var brand = TargetRate.Fit(brands, labels, fit);
+        var medianPrice = fit.Where(i => events[i].Price > 0)
+            .GroupBy(i => categories[i], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => Median(g.Select(i => events[i].Price)), StringComparer.Ordinal);
+        var c = ContextFeatureNames.Count;
+        foreach (var i in rows)
+        {
+            var categoryRate = category.Rate(categories[i]);
+            context[(i * c) + 0] = (float)categoryRate;
+            context[(i * c) + 1] = (float)product.Rate(products[i], categoryRate);
+            context[(i * c) + 2] = (float)brand.Rate(brands[i]);
+            context[(i * c) + 3] = events[i].Price > 0 && medianPrice.TryGetValue(categories[i], out var median) ? (float)Math.Log(events[i].Price / median) : 0;
+            context[(i * c) + 4] = Datasets.SourceOf(eval.UserOf(i)) == "diginetica" ? 1 : 0;
+        }
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
 
     // Per stream index: events of the session so far (this one included) and cart events among them.
     private static (int[] Events, int[] Carts) SessionSoFar(LabelledEvents stream)

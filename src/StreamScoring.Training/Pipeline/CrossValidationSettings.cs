@@ -30,6 +30,9 @@ public sealed class CrossValidationSettings
     /// </summary>
     public double MinutesPerFold { get; set; } = 1.5;
 
+    /// <summary>Feature-group dropout of each fold's transformer (<see cref="Model.TrainerOptions.GroupDropout"/>). Default 0.5, as the shipped model.</summary>
+    public double GroupDropout { get; set; } = 0.5;
+
     /// <summary>Simulated users of the calibration run that fits each fold's conversion calibrator. Default 200.</summary>
     public int CalibrationUsers { get; set; } = 200;
 

@@ -57,7 +57,7 @@ public static class TrainPipeline
         }
 
         var trainer = new Trainer(
-            new TrainerOptions { Epochs = settings.Epochs, Seed = settings.Seed, MaxDuration = TimeSpan.FromMinutes(settings.MaxMinutes) },
+            new TrainerOptions { Epochs = settings.Epochs, Seed = settings.Seed, MaxDuration = TimeSpan.FromMinutes(settings.MaxMinutes), GroupDropout = settings.GroupDropout },
             new Progress(log));
         var trained = trainer.Train(samples.ToTrainingSet());
         var model = trained.Model;

@@ -28,10 +28,27 @@ public class FraudAlertExplanationTests(ShippedModelFixture model, ITestOutputHe
         AssertFirstReason(Behaviour.AccountTakeover, ["device_country"]);
 
     [Fact]
-    public void Explain_CardTester_FirstReasonIsSmallPurchasesOrFailedPayments() =>
-        // The shipped model's first reason for card testers is mostly "prices" (the cheap items they test cards with);
-        // payment failures contribute but usually rank second or third (see the README's reason-code section).
-        AssertFirstReason(Behaviour.CardTesting, ["payment_failures", "price", "cart", "checkouts", "purchases"]);
+    public void Explain_CardTester_FirstReasonIsTheCardTestingLoop() =>
+        // Card testing in the simulator is a loop of cart add, checkout start and failed payment. The shipped model
+        // (trained with feature-group dropout, see the model card) explains every card tester's strongest alert by
+        // one step of that loop: measured on model 20261129-2134-s7, cart activity first for 8 of 8 users (payment
+        // failures second or third). The model trained without dropout put "prices" first for 7 of 8; prices are no
+        // longer accepted. Payment failures first, as issue 11 asks, is not met: see the next test for their rank.
+        AssertFirstReason(Behaviour.CardTesting, ["cart", "checkouts", "payment_failures"]);
+
+    // Measured on model 20261129-2134-s7: in the top 3 of 31 of 42 alerts, first in 5; the model trained without
+    // feature-group dropout: 26 of 37, first in 1.
+    [Fact]
+    public void Explain_CardTester_PaymentFailuresAreAmongTheTopReasons()
+    {
+        var alerts = Alerts(Behaviour.CardTesting).Where(a => a.FailedPayments > 0).ToList();
+        var inTop = alerts.Count(a => a.Explanation.Reasons.Any(r => r.Code == "payment_failures"));
+        var first = alerts.Count(a => a.Explanation.Reasons[0].Code == "payment_failures");
+        output.WriteLine($"payment_failures among the top {AlertExplainer.DefaultReasonCount} reasons in {inTop} of {alerts.Count} card-tester alerts with failed payments, first in {first}");
+
+        Assert.NotEmpty(alerts);
+        Assert.True(inTop >= 0.7 * alerts.Count, $"payment failures among the top reasons in only {inTop} of {alerts.Count} alerts");
+    }
 
     [Fact]
     public void Explain_CardTester_PaymentFailuresRaiseTheScore()
@@ -58,6 +75,8 @@ public class FraudAlertExplanationTests(ShippedModelFixture model, ITestOutputHe
         var alerts = Alerts(behaviour);
         var strongest = alerts.GroupBy(a => a.User).Select(g => g.OrderByDescending(a => a.Explanation.Score).First()).ToList();
 
+        output.WriteLine($"{behaviour}: first reason of each user's strongest alert: "
+            + string.Join(", ", strongest.GroupBy(a => a.Explanation.Reasons[0].Code).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}/{strongest.Count}")));
         Assert.True(strongest.Count >= UsersPerKind / 2, $"only {strongest.Count} of {UsersPerKind} {behaviour} users alerted");
         Assert.All(strongest, a =>
         {

@@ -11,7 +11,7 @@ namespace StreamScoring.Worker.Messages;
 /// snake_case, schema in <c>alert.schema.json</c> beside this file:
 /// <code>
 /// {"dedup_key":"fraud:u42:1764363600000","user_id":"u42","session_id":"s-9f1","device_id":"d-77","head":"fraud",
-///  "score":0.93,"band":"very high","threshold":0.0147,"model_version":"20261128-s7","feature_spec_hash":"a876bedf30af4316",
+///  "score":0.9991,"band":"very high","threshold":0.9968,"model_version":"20261129-2134-s7","feature_spec_hash":"a876bedf30af4316",
 ///  "event_id":"e-123","event_time":"2026-11-28T21:00:00+00:00","scored_time":"2026-11-28T21:00:00.012+00:00",
 ///  "freshness_seconds":0.012,"segment":{"id":3,"name":"card-testing bursts"},
 ///  "reasons":[{"code":"payment_failures","name":"payment failures","feature":"payment failures in the last hour",

@@ -7,7 +7,7 @@ namespace StreamScoring.Worker.Messages;
 /// one partition). JSON, snake_case, written by <see cref="ScoringMessageWriter"/>:
 /// <code>
 /// {"user_id":"u42","scores":{"fraud":0.01,"churn":0.2,"conversion":0.4},
-///  "segment":{"id":3,"name":"bargain hunters"},"model_version":"20261128-s7",
+///  "segment":{"id":3,"name":"high-spend loyal buyers"},"model_version":"20261129-2134-s7",
 ///  "event_time":"2026-11-28T21:00:00+00:00","scored_time":"2026-11-28T21:00:00.012+00:00",
 ///  "drivers":{"events_1h":12,"events_24h":40,"spend_24h":59.9,"distinct_devices_24h":1,
 ///             "distinct_countries_24h":1,"payment_failures_1h":0}}

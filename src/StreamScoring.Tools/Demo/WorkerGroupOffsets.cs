@@ -32,12 +32,16 @@ internal sealed class WorkerGroupOffsets : IDisposable
     /// <summary>Commits offset 0 on every partition for the (empty) group, before the worker joins it.</summary>
     public void CommitBeginning() => _consumer.Commit(_partitions.Select(p => new TopicPartitionOffset(p, 0)));
 
-    /// <summary>True when the group has committed past offset 0 on every partition: the worker consumes and completes events on all of them.</summary>
+    /// <summary>
+    /// True when the group has committed past offset 0 on every partition that holds data: the worker consumes and
+    /// completes events on all of them (a partition no event was written to yet has nothing to start on).
+    /// </summary>
     public bool EveryPartitionStarted()
     {
         try
         {
-            return _consumer.Committed(_partitions, RequestTimeout).All(c => c.Offset.Value > 0);
+            return _consumer.Committed(_partitions, RequestTimeout)
+                .All(c => c.Offset.Value > 0 || _consumer.QueryWatermarkOffsets(c.TopicPartition, RequestTimeout).High.Value == 0);
         }
         catch (KafkaException)
         {

@@ -25,7 +25,8 @@ public sealed class WorkerGroupOffsetsTests
         offsets.CommitBeginning();
 
         Assert.Equal([0L, 0L, 0L], Committed(kafka));
-        Assert.False(offsets.EveryPartitionStarted());
+        // No partition holds data yet: nothing to wait for.
+        Assert.True(offsets.EveryPartitionStarted());
     }
 
     [Fact]
@@ -35,13 +36,41 @@ public sealed class WorkerGroupOffsetsTests
         kafka.CreateTopic(Topic, Partitions);
         using var offsets = new WorkerGroupOffsets(kafka.BootstrapServers, Topic, Partitions, NullLogger.Instance);
         offsets.CommitBeginning();
+        Produce(kafka, partitions: [0, 1, 2]);
 
         Commit(kafka, (0, 12), (1, 7));
         Assert.False(offsets.EveryPartitionStarted());
 
         Commit(kafka, (2, 1));
         Assert.True(offsets.EveryPartitionStarted());
-        Assert.Contains(offsets.Report(), line => line.Contains("[0]: end offset 0, committed 12", StringComparison.Ordinal));
+        Assert.Contains(offsets.Report(), line => line.Contains("[0]: end offset 1, committed 12", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void EveryPartitionStarted_PartitionWithoutData_DoesNotHoldTheStart()
+    {
+        using var kafka = new EmbeddedKafkaCluster();
+        kafka.CreateTopic(Topic, Partitions);
+        using var offsets = new WorkerGroupOffsets(kafka.BootstrapServers, Topic, Partitions, NullLogger.Instance);
+        offsets.CommitBeginning();
+        Produce(kafka, partitions: [0, 2]);
+
+        Commit(kafka, (0, 1));
+        Assert.False(offsets.EveryPartitionStarted());
+
+        Commit(kafka, (2, 1));
+        Assert.True(offsets.EveryPartitionStarted());
+    }
+
+    private static void Produce(EmbeddedKafkaCluster kafka, int[] partitions)
+    {
+        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build();
+        foreach (var partition in partitions)
+        {
+            producer.Produce(new TopicPartition(Topic, partition), new Message<byte[], byte[]> { Key = [1], Value = [2] });
+        }
+
+        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(10)));
     }
 
     private static long[] Committed(EmbeddedKafkaCluster kafka)

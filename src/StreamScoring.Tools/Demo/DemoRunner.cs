@@ -50,12 +50,6 @@ internal static class DemoRunner
         kafka.SetGroupInitialRebalanceDelay(TimeSpan.FromMilliseconds(100));
         var topics = new TopicOptions();
         kafka.CreateTopic(topics.Input, options.Partitions);
-        using (var startOffsets = new WorkerGroupOffsets(kafka.BootstrapServers, topics.Input, options.Partitions, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance))
-        {
-            // Before the worker joins: data deleted before a partition's first fetch is then an offset reset, never skipped silently.
-            startOffsets.CommitBeginning();
-        }
-
         kafka.CreateTopic(topics.Scores, 8);
         kafka.CreateTopic(topics.DeadLetter, 4);
         foreach (var topic in new[] { topics.FraudAlerts, topics.ChurnAlerts, topics.ConversionAlerts })
@@ -107,6 +101,11 @@ internal static class DemoRunner
             }
         };
 
+        // The demo's own Kafka clients (load generator, alert reader, group offsets) log through the host's logger too.
+        var demoLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StreamScoring.Demo");
+        using var groupOffsets = new WorkerGroupOffsets(kafka.BootstrapServers, topics.Input, options.Partitions, demoLog);
+        // Before the worker joins: data deleted before a partition's first fetch is then an offset reset, never skipped silently.
+        groupOffsets.CommitBeginning();
         await app.StartAsync(cancellationToken);
         var worker = app.Services.GetRequiredService<StreamScoringWorker>();
         var pipeline = app.Services.GetRequiredService<ScoringPipeline>();
@@ -124,10 +123,7 @@ internal static class DemoRunner
         // The measured window starts when the warm-up traffic ends: latency percentiles and throughput
         // cover what follows; lost events count over the whole run.
         var measured = new MeasuredWindow();
-        // The demo's own Kafka clients (load generator, alert reader) log through the host's logger too.
-        var demoLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StreamScoring.Demo");
         using var producer = new BulkProducer(TrafficProducerConfig(kafka.BootstrapServers), demoLog);
-        using var groupOffsets = new WorkerGroupOffsets(kafka.BootstrapServers, topics.Input, options.Partitions, demoLog);
         // The load generator blocks (pacing sleeps, produce-queue waits): a thread of its own, so it does not
         // take one of the worker's few thread-pool threads for the whole run.
         var producing = Task.Factory.StartNew(

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using StreamScoring.Tests.Shared;
 
 namespace StreamScoring.Deploy.Tests.Support;
 
@@ -29,33 +28,12 @@ internal static class RequiredProgram
     /// <summary>Runs <paramref name="program"/> to completion (at most <paramref name="timeout"/>) and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string program, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
     {
-        var info = new ProcessStartInfo(program)
+        var result = await ChildProcess.RunAsync(program, arguments, workingDirectory, timeout);
+        if (result.TimedOut)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
             throw new TimeoutException($"{program} did not finish within {timeout.TotalSeconds:F0} s");
         }
 
-        var output = new StringBuilder().Append(await stdout).Append(await stderr).ToString();
-        return (process.ExitCode, output);
+        return (result.ExitCode, result.Stdout + result.Stderr);
     }
 }

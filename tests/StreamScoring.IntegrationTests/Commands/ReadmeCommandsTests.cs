@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using StreamScoring.Simulator;
@@ -133,29 +132,8 @@ public sealed class ReadmeCommandsTests : IDisposable
 
     private static CommandResult RunDotnet(string workingDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(CommandTimeout))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"dotnet {string.Join(' ', arguments)} did not finish within {CommandTimeout}");
-        }
-
-        process.WaitForExit();
-        Assert.True(process.HasExited); // leak check: no process left behind
-        return new CommandResult(process.ExitCode, stdout.Result, stderr.Result);
+        var result = ChildProcess.Run("dotnet", arguments, workingDirectory, CommandTimeout);
+        Assert.False(result.TimedOut, $"dotnet {string.Join(' ', arguments)} did not finish within {CommandTimeout}");
+        return new CommandResult(result.ExitCode, result.Stdout, result.Stderr);
     }
 }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using StreamScoring.Tests.Shared;
 
 namespace StreamScoring.IntegrationTests.Fixtures;
 
@@ -81,24 +81,10 @@ public sealed class TestCertificates : IDisposable
 
     private void OpenSsl(params string[] args)
     {
-        var info = new ProcessStartInfo("openssl")
+        var result = ChildProcess.Run("openssl", args, Directory, TimeSpan.FromSeconds(30));
+        if (result.TimedOut || result.ExitCode != 0)
         {
-            WorkingDirectory = Directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start openssl");
-        var stderr = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(30_000) || process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"openssl {args[0]} failed: {stderr.Result}");
+            throw new InvalidOperationException($"openssl {args[0]} failed: {result.Stderr}");
         }
     }
 }

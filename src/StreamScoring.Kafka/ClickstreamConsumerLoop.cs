@@ -233,6 +233,14 @@ public sealed class ClickstreamConsumerLoop : IDisposable
         }
 
         Counters.OnConsumed();
+        if (!state.Started)
+        {
+            // Where each partition starts reading after an assignment: compared with the group's committed offset,
+            // it shows a start past unread data (an offset reset, or data the broker deleted before the first fetch).
+            state.Started = true;
+            ConsumerLoopLog.Started(_logger, Name, result.Topic, result.Partition.Value, result.Offset.Value);
+        }
+
         if (!state.Tracker.Track(result.Offset.Value))
         {
             // At or below an offset already handed over in this assignment (a replay, for example
@@ -258,8 +266,9 @@ public sealed class ClickstreamConsumerLoop : IDisposable
     {
         if (LibrdkafkaLog.IsOffsetReset(message))
         {
-            Counters.OnOffsetReset();
+            // Logged before it is counted, so whoever sees the count can already read the line.
             ConsumerLoopLog.OffsetReset(_logger, Name, message.Message);
+            Counters.OnOffsetReset();
             return;
         }
 

@@ -59,7 +59,7 @@ public static class KafkaDefaults
     /// <summary>How often the lag monitor reads committed offsets and high watermarks, in milliseconds.</summary>
     public const int LagIntervalMs = 5_000;
 
-    /// <summary>First back-off of a failed dead-letter produce, in milliseconds (doubled per attempt, jittered).</summary>
+    /// <summary>First back-off of a failed dead-letter produce, in milliseconds (Polly exponential back-off with jitter: about doubles per attempt).</summary>
     public const int DeadLetterRetryInitialMs = 100;
 
     /// <summary>Longest back-off of a failed dead-letter produce, in milliseconds.</summary>

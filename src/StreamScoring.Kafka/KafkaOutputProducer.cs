@@ -59,7 +59,11 @@ public sealed class KafkaOutputProducer : IAsyncDisposable
     /// <summary>The librdkafka client, for fault injection in tests.</summary>
     internal Handle ClientHandle => _producer.Handle;
 
-    /// <summary>Waits up to <see cref="KafkaOptions.FlushTimeout"/> for outstanding deliveries, then frees the producer.</summary>
+    /// <summary>
+    /// Waits up to <see cref="KafkaOptions.FlushTimeout"/> for outstanding deliveries, then frees the producer.
+    /// When it returns every delivery report has arrived; the tasks <see cref="ProduceAsync"/> returned complete
+    /// on thread-pool continuations, so a caller awaits them rather than reading their status.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

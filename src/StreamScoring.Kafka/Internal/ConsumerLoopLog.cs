@@ -54,6 +54,9 @@ internal static partial class ConsumerLoopLog
     [LoggerMessage(EventId = 112, Level = LogLevel.Information, Message = "Consumer {Loop} stopped after {Consumed} messages")]
     public static partial void Stopped(ILogger logger, string loop, long consumed);
 
+    [LoggerMessage(EventId = 118, Level = LogLevel.Information, Message = "Consumer {Loop}: {Topic} [{Partition}] starts at offset {Offset} (first message since the assignment)")]
+    public static partial void Started(ILogger logger, string loop, string topic, int partition, long offset);
+
     [LoggerMessage(EventId = 117, Level = LogLevel.Error, Message = "Consumer {Loop}: events were SKIPPED: the broker no longer had the offset to read and librdkafka reset the position ({Detail}). The consumer fell behind retention; those events are lost to this group")]
     public static partial void OffsetReset(ILogger logger, string loop, string detail);
 

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 using StreamScoring.Core.Events;
 
 namespace StreamScoring.Kafka.Internal;
@@ -11,27 +13,26 @@ namespace StreamScoring.Kafka.Internal;
 /// <see cref="DeadLetterHeaders"/>) and completes its offset only once the brokers acknowledged it.
 /// </summary>
 /// <remarks>
-/// Nothing is logged and forgotten: a produce that fails with a non-fatal error is retried with
-/// jittered exponential back-off (<see cref="KafkaDefaults.DeadLetterRetryInitialMs"/> doubling to
-/// <see cref="KafkaDefaults.DeadLetterRetryMaxMs"/>) until acknowledged, for as long as the partition
-/// stays assigned and the loop runs; its offset stays pending meanwhile, so the commit never passes it
-/// and lag and the oldest-pending age show the stall. A fatal producer error (the idempotent producer
-/// can no longer guarantee ordering) is handed to the loop, which stops as fatal: the process exits
-/// non-zero and Kafka redelivers the message to the next owner. Every failed attempt is counted
+/// Nothing is logged and forgotten: a produce that fails with a non-fatal error is retried by a Polly retry
+/// strategy (exponential back-off with jitter from <see cref="KafkaDefaults.DeadLetterRetryInitialMs"/>, capped at
+/// <see cref="KafkaDefaults.DeadLetterRetryMaxMs"/>, no attempt limit) until acknowledged, for as long as the
+/// partition stays assigned and the loop runs; its offset stays pending meanwhile, so the commit never passes it
+/// and lag and the oldest-pending age show the stall. A fatal producer error (the idempotent producer can no
+/// longer guarantee ordering) is handed to the loop, which stops as fatal: the process exits non-zero and Kafka
+/// redelivers the message to the next owner. Every failed attempt is counted
 /// (<see cref="ConsumerLoopCounters.DeadLetterFailures"/>).
 /// </remarks>
 internal sealed class DeadLetterWriter : IDisposable
 {
-    private static readonly TimeSpan InitialBackoff = TimeSpan.FromMilliseconds(KafkaDefaults.DeadLetterRetryInitialMs);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(KafkaDefaults.DeadLetterRetryMaxMs);
+    private static readonly ResiliencePropertyKey<DeadLetter> LetterKey = new("streamscoring.dead-letter");
 
     private readonly KafkaOutputProducer _producer;
     private readonly string _topic;
     private readonly ConsumerLoopCounters _counters;
     private readonly ILogger _logger;
-    private readonly TimeProvider _time;
     private readonly Action<Error> _onFatal;
     private readonly CancellationTokenSource _stop = new();
+    private readonly ResiliencePipeline _retry;
     private int _inFlight;
 
     /// <param name="producer">The shared output producer.</param>
@@ -46,8 +47,28 @@ internal sealed class DeadLetterWriter : IDisposable
         _topic = topic;
         _counters = counters;
         _logger = logger;
-        _time = time;
         _onFatal = onFatal;
+        _retry = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                // No limit: the offset stays pending until the dead letter is acknowledged, so giving up would
+                // either lose it (commit past it) or stall the partition silently.
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(KafkaDefaults.DeadLetterRetryInitialMs),
+                MaxDelay = TimeSpan.FromMilliseconds(KafkaDefaults.DeadLetterRetryMaxMs),
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is KafkaException e && Fatal(e) is null && IsStillOurs(args.Context.Properties.GetValue(LetterKey, null!))),
+                OnRetry = args =>
+                {
+                    var letter = args.Context.Properties.GetValue(LetterKey, null!);
+                    _counters.OnDeadLetterFailed();
+                    ConsumerLoopLog.DeadLetterRetrying(_logger, args.Outcome.Exception!, letter.Source.Topic, letter.Source.Partition.Value, letter.Source.Offset.Value, letter.Code, args.AttemptNumber + 1, args.RetryDelay);
+                    return default;
+                },
+            })
+            .Build();
     }
 
     /// <summary>Dead letters not yet acknowledged (including those waiting to retry).</summary>
@@ -75,21 +96,13 @@ internal sealed class DeadLetterWriter : IDisposable
         headers.Add(DeadLetterHeaders.SourceOffset, Encoding.UTF8.GetBytes(source.Offset.Value.ToString(CultureInfo.InvariantCulture)));
         ConsumerLoopLog.DeadLettered(_logger, source.Topic, source.Partition.Value, source.Offset.Value, code);
         Interlocked.Increment(ref _inFlight);
-        _ = ProduceUntilAcknowledgedAsync(result.Message.Key, result.Message.Value, headers, source, code, tracker);
+        _ = ProduceUntilAcknowledgedAsync(new DeadLetter(result.Message.Key, result.Message.Value, headers, source, code, tracker));
     }
 
     /// <summary>Ends the retries (the loop is closing): unacknowledged dead letters stay uncommitted and are re-read.</summary>
     public void Stop() => _stop.Cancel();
 
     public void Dispose() => _stop.Dispose();
-
-    /// <summary>Back-off before retry <paramref name="attempt"/> (1-based): exponential, capped, with "equal jitter" (half fixed, half random).</summary>
-    internal static TimeSpan Backoff(int attempt, double random)
-    {
-        var exponent = Math.Min(attempt - 1, 30);
-        var cap = Math.Min(MaxBackoff.TotalMilliseconds, InitialBackoff.TotalMilliseconds * Math.Pow(2, exponent));
-        return TimeSpan.FromMilliseconds((cap / 2) + (cap / 2 * random));
-    }
 
     /// <summary>The fatal error behind <paramref name="e"/>, if the producer hit one (a delivery failing after it is not itself flagged fatal).</summary>
     private Error? Fatal(KafkaException e) =>
@@ -98,55 +111,47 @@ internal sealed class DeadLetterWriter : IDisposable
         : e.Error.Code == ErrorCode.Local_Fatal ? new Error(e.Error.Code, e.Error.Reason, isFatal: true)
         : null;
 
-    private async Task ProduceUntilAcknowledgedAsync(byte[]? key, byte[]? value, Headers headers, TopicPartitionOffset source, string code, OffsetTracker tracker)
+    /// <summary>Whether retrying still makes sense: the loop runs and still owns the partition.</summary>
+    private bool IsStillOurs(DeadLetter letter) => !letter.Tracker.IsClosed && !_stop.IsCancellationRequested;
+
+    private async Task ProduceUntilAcknowledgedAsync(DeadLetter letter)
     {
+        var source = letter.Source;
+        var context = ResilienceContextPool.Shared.Get(_stop.Token);
+        context.Properties.Set(LetterKey, letter);
         try
         {
-            for (var attempt = 1; ; attempt++)
+            // The original bytes, untouched. Completing only after the acknowledgement (acks=all) means a crash
+            // before it re-reads the message instead of losing the dead letter.
+            await _retry.ExecuteAsync(
+                static async (_, state) => await state.Writer._producer.ProduceAsync(state.Writer._topic, state.Letter.Key, state.Letter.Value, state.Letter.Headers, CancellationToken.None).ConfigureAwait(false),
+                context,
+                (Writer: this, Letter: letter)).ConfigureAwait(false);
+            letter.Tracker.Complete(source.Offset.Value);
+        }
+        catch (KafkaException e) when (Fatal(e) is { } fatal)
+        {
+            _counters.OnDeadLetterFailed();
+            ConsumerLoopLog.DeadLetterFatal(_logger, e, source.Topic, source.Partition.Value, source.Offset.Value, letter.Code);
+            _onFatal(fatal);
+        }
+        catch (Exception e) when (e is KafkaException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The producer is gone (the process is stopping), the loop stopped while waiting to retry, or the
+            // partition moved on: the offset stays uncommitted, so the next reader dead-letters it again.
+            if (e is not OperationCanceledException)
             {
-                try
-                {
-                    // The original bytes, untouched. Completing only after the acknowledgement (acks=all)
-                    // means a crash before it re-reads the message instead of losing the dead letter.
-                    await _producer.ProduceAsync(_topic, key, value, headers, CancellationToken.None).ConfigureAwait(false);
-                    tracker.Complete(source.Offset.Value);
-                    return;
-                }
-                catch (KafkaException e) when (Fatal(e) is { } fatal)
-                {
-                    _counters.OnDeadLetterFailed();
-                    ConsumerLoopLog.DeadLetterFatal(_logger, e, source.Topic, source.Partition.Value, source.Offset.Value, code);
-                    _onFatal(fatal);
-                    return;
-                }
-                catch (Exception e) when (e is KafkaException or ObjectDisposedException)
-                {
-                    _counters.OnDeadLetterFailed();
-                    if (e is ObjectDisposedException || tracker.IsClosed || _stop.IsCancellationRequested)
-                    {
-                        // The producer is gone (the process is stopping) or the partition moved on:
-                        // the offset stays uncommitted, so the next reader dead-letters it again.
-                        ConsumerLoopLog.DeadLetterAbandoned(_logger, e, source.Topic, source.Partition.Value, source.Offset.Value, code);
-                        return;
-                    }
-
-                    var delay = Backoff(attempt, Random.Shared.NextDouble());
-                    ConsumerLoopLog.DeadLetterRetrying(_logger, e, source.Topic, source.Partition.Value, source.Offset.Value, code, attempt, delay);
-                    try
-                    {
-                        await Task.Delay(delay, _time, _stop.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        ConsumerLoopLog.DeadLetterAbandoned(_logger, e, source.Topic, source.Partition.Value, source.Offset.Value, code);
-                        return;
-                    }
-                }
+                _counters.OnDeadLetterFailed(); // a cancelled wait is not an attempt; its failure was counted on retry
             }
+
+            ConsumerLoopLog.DeadLetterAbandoned(_logger, e, source.Topic, source.Partition.Value, source.Offset.Value, letter.Code);
         }
         finally
         {
+            ResilienceContextPool.Shared.Return(context);
             Interlocked.Decrement(ref _inFlight);
         }
     }
+
+    private sealed record DeadLetter(byte[]? Key, byte[]? Value, Headers Headers, TopicPartitionOffset Source, string Code, OffsetTracker Tracker);
 }

@@ -50,4 +50,26 @@ public sealed class ConsumerOffsetResetTests(KafkaClusterFixture fixture, ITestO
         await stopReader.CancelAsync();
         await reader;
     }
+
+    [Fact]
+    public async Task Run_FirstMessageOfAnAssignment_LogsWhereThePartitionStartsOnce()
+    {
+        await using var harness = new LoopHarness(fixture, output, partitions: 1);
+        var channel = LoopHarness.CreateChannel(1024);
+        var received = new ConcurrentDictionary<string, int>();
+        using var stopReader = new CancellationTokenSource();
+        var reader = ConsumerLoopPauseTests.CompleteEverything(channel.Reader, received, stopReader.Token);
+        var running = harness.StartLoop(channel.Writer, new ConsumptionGate());
+        await LoopHarness.WaitUntil(() => running.Loop.Assignment.Count == 1, Timeout, () => "assignment");
+        var events = ClickstreamEvents.Create(30, withMalformed: false);
+        await harness.ProduceAsync(events);
+        await LoopHarness.WaitUntil(() => received.Count == events.Count, Timeout, () => $"{received.Count}/{events.Count}");
+
+        var started = harness.Log.Lines.Where(l => l.Contains("starts at offset", StringComparison.Ordinal)).ToList();
+        Assert.Single(started);
+        Assert.Contains($"{harness.Topics.Input} [0] starts at offset 0", started[0], StringComparison.Ordinal);
+        await harness.StopAsync(running);
+        await stopReader.CancelAsync();
+        await reader;
+    }
 }

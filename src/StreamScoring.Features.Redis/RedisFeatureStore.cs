@@ -342,8 +342,10 @@ public sealed class RedisFeatureStore : IFeatureStore
                 }
             }
 
+            // Logged (on the first detection) before counted, so a count never runs ahead of its log line.
+            var firstDetection = _lostState.Restored(restored);
             Interlocked.Add(ref _stateRestored, restored);
-            if (_lostState.Restored(restored))
+            if (firstDetection)
             {
                 StartRestoreSweep();
             }
@@ -484,8 +486,8 @@ public sealed class RedisFeatureStore : IFeatureStore
                 }
             }
 
-            Interlocked.Add(ref _stateRestored, restored);
             _lostState.Restored(restored);
+            Interlocked.Add(ref _stateRestored, restored);
         }
     }
 

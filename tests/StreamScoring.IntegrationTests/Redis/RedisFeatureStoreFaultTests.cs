@@ -8,6 +8,7 @@ using StreamScoring.Features.Redis;
 using StreamScoring.IntegrationTests.Fixtures;
 using StreamScoring.IntegrationTests.Kafka;
 using StreamScoring.Tests.Shared;
+using StreamScoring.Worker.Resilience;
 using Xunit.Abstractions;
 
 namespace StreamScoring.IntegrationTests.Redis;
@@ -29,7 +30,8 @@ public sealed class RedisFeatureStoreFaultTests(ITestOutputHelper output)
         var (store, connection, log) = await CreateSutAsync(server.Port);
         await using var _ = connection;
         var events = new EventBuilder(_time, UserId);
-        Assert.Equal(1, await store.ApplyAsync([events.Next(EventType.View)], new bool[1]));
+        await RetryAsync(() => store.ApplyAsync([events.Next(EventType.View)], new bool[1]));
+        var linesBeforeFault = log.Lines.Count;
 
         ProcessSignals.Stop(server.ProcessId);
         Exception failure;
@@ -45,7 +47,7 @@ public sealed class RedisFeatureStoreFaultTests(ITestOutputHelper output)
         output.WriteLine(failure.ToString());
         Assert.IsType<RedisTimeoutException>(failure);
         Assert.DoesNotContain(UserId, failure.ToString(), StringComparison.Ordinal);
-        Assert.Contains(log.Lines, line => line.Contains("RedisTimeoutException", StringComparison.Ordinal));
+        Assert.Contains(log.Lines.Skip(linesBeforeFault), line => line.Contains("RedisTimeoutException", StringComparison.Ordinal));
         Assert.DoesNotContain(log.Lines, line => line.Contains(UserId, StringComparison.Ordinal));
     }
 
@@ -56,16 +58,22 @@ public sealed class RedisFeatureStoreFaultTests(ITestOutputHelper output)
         var (store, connection, log) = await CreateSutAsync(server.Port);
         await using var _ = connection;
         var events = new EventBuilder(_time, UserId);
-        Assert.Equal(1, await store.ApplyAsync([events.Next(EventType.View)], new bool[1]));
+        await RetryAsync(() => store.ApplyAsync([events.Next(EventType.View)], new bool[1]));
+        var linesBeforeFault = log.Lines.Count;
 
         server.Dispose();
-        var failure = await Assert.ThrowsAnyAsync<RedisException>(async () => await store.ApplyAsync([events.Next(EventType.View)], new bool[1]));
-        var read = await Assert.ThrowsAnyAsync<RedisException>(async () => await UserFeatures.ReadAsync(store, UserId + "-other"));
+        var failure = await Assert.ThrowsAnyAsync<Exception>(async () => await store.ApplyAsync([events.Next(EventType.View)], new bool[1]));
+        var read = await Assert.ThrowsAnyAsync<Exception>(async () => await UserFeatures.ReadAsync(store, UserId + "-other"));
 
+        // The client reports a dead server as a connection failure, or as a timeout when the command's time runs out
+        // before it has noticed the closed socket (seen under CPU contention: 992 ms against the 500 ms timeout).
+        // Either way it must be a failure the pipeline waits out.
         output.WriteLine(failure.ToString());
+        Assert.True(TransientFailures.IsTransient(failure), failure.ToString());
+        Assert.True(TransientFailures.IsTransient(read), read.ToString());
         Assert.DoesNotContain(UserId, failure.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(UserId, read.ToString(), StringComparison.Ordinal);
-        Assert.Contains(log.Lines, line => line.Contains("failed (Redis", StringComparison.Ordinal));
+        Assert.Contains(log.Lines.Skip(linesBeforeFault), line => line.Contains("failed (Redis", StringComparison.Ordinal));
         Assert.DoesNotContain(log.Lines, line => line.Contains(UserId, StringComparison.Ordinal));
     }
 
@@ -80,7 +88,7 @@ public sealed class RedisFeatureStoreFaultTests(ITestOutputHelper output)
         await using var _ = connection;
         var events = new EventBuilder(_time, UserId);
         var first = events.Next(EventType.View, product: "p1");
-        Assert.Equal(1, await store.ApplyAsync([first], new bool[1]));
+        await RetryAsync(() => store.ApplyAsync([first], new bool[1]));
         var batch = new[] { events.Next(EventType.Cart, price: 5, product: "p1") };
 
         ProcessSignals.Stop(server.ProcessId);
@@ -106,7 +114,11 @@ public sealed class RedisFeatureStoreFaultTests(ITestOutputHelper output)
         UserFeatures.AssertIdentical(expected, await UserFeatures.ReadAsync(fresh, UserId), "rebuilt from Redis");
     }
 
-    // The pipeline's retry, in short: the thawed server's socket may still be catching up on the first try.
+    // The pipeline's retry, in short. The short timeouts are for the faults under test, so every healthy step goes
+    // through it: a thawed server's socket may still be catching up, and on a busy CI machine (a fresh server, a cold
+    // client, a starved thread pool) a first command once took 992 ms and a first SCRIPT LOAD 932 ms against 500 ms.
+    // Applies are idempotent by event id, so a write that timed out but landed is counted once; the state is what
+    // the tests assert, not the count.
     private static async Task<int> RetryAsync(Func<ValueTask<int>> apply)
     {
         for (var attempt = 1; ; attempt++)
@@ -115,7 +127,7 @@ public sealed class RedisFeatureStoreFaultTests(ITestOutputHelper output)
             {
                 return await apply();
             }
-            catch (Exception ex) when (attempt < 20 && ex is RedisException or TimeoutException)
+            catch (Exception ex) when (attempt < 20 && TransientFailures.IsTransient(ex))
             {
                 await Task.Delay(100);
             }
@@ -129,6 +141,7 @@ public sealed class RedisFeatureStoreFaultTests(ITestOutputHelper output)
             ConnectionString = $"127.0.0.1:{port},connectTimeout=500,syncTimeout=500,asyncTimeout=500,connectRetry=0",
             KeyPrefix = "ss:",
         };
+        // The short timeouts are for the faults under test; the healthy steps of each test go through RetryAsync.
         var connection = await ConnectionMultiplexer.ConnectAsync(RedisConnectionFactory.CreateConfiguration(options));
         var log = new TestLog(output);
         return (new RedisFeatureStore(connection, Options.Create(options), log.CreateLogger<RedisFeatureStore>(), _time), connection, log);

@@ -6,9 +6,10 @@ namespace StreamScoring.Inference;
 /// <summary>
 /// The small JSON file kept beside each <c>.onnx</c> model (<c>model.onnx</c> →
 /// <c>model.manifest.json</c>): what the model expects and produces, which feature specification it
-/// was trained for and the alert thresholds chosen for it. Serialised in snake_case.
+/// was trained for and the alert thresholds chosen for it. Serialised in snake_case. A record, so a tool that changes
+/// part of it (<c>calibrate</c>) copies the rest with <c>with</c> and never drops a field it does not know about.
 /// </summary>
-public sealed class ModelManifest
+public sealed record ModelManifest
 {
     /// <summary>The value that marks the dynamic batch axis in <see cref="ModelTensorInfo.Shape"/>.</summary>
     public const long DynamicDimension = -1;

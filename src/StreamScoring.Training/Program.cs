@@ -35,6 +35,8 @@ var groupDropout = new Option<double>("--group-dropout") { Description = "Featur
 train.Options.Add(cvMinutes);
 train.Options.Add(noCv);
 train.Options.Add(groupDropout);
+var realRepeat = new Option<int>("--real-repeat") { Description = "Times the real training samples are repeated in the transformer's training (the shipped model and each cross-validation fold).", DefaultValueFactory = _ => new TrainSettings().Rees46Repeat };
+train.Options.Add(realRepeat);
 train.SetAction(parse =>
 {
     var settings = new TrainSettings
@@ -51,7 +53,8 @@ train.SetAction(parse =>
         DigineticaDirectory = DigineticaDirectory(parse.GetValue(diginetica)),
         CrossValidate = !parse.GetValue(noCv),
         GroupDropout = parse.GetValue(groupDropout),
-        CrossValidation = new CrossValidationSettings { MinutesPerFold = parse.GetValue(cvMinutes), GroupDropout = parse.GetValue(groupDropout) },
+        Rees46Repeat = parse.GetValue(realRepeat),
+        CrossValidation = new CrossValidationSettings { MinutesPerFold = parse.GetValue(cvMinutes), GroupDropout = parse.GetValue(groupDropout), RealRepeat = parse.GetValue(realRepeat) },
     };
     TrainPipeline.Run(settings, Console.Out);
     return 0;
@@ -75,11 +78,12 @@ crossValidate.Options.Add(baselinesOnly);
 crossValidate.Options.Add(cvMinutes);
 crossValidate.Options.Add(cvSimUsers);
 crossValidate.Options.Add(groupDropout);
-var realRepeat = new Option<int>("--real-repeat") { Description = "Times each fold's real training samples are repeated in the transformer's training.", DefaultValueFactory = _ => new CrossValidationSettings().RealRepeat };
 crossValidate.Options.Add(realRepeat);
+var cvOutput = new Option<string?>("--output") { Description = "Model directory: also write crossvalidation.json there and regenerate its model card's cross-validation section." };
+crossValidate.Options.Add(cvOutput);
 crossValidate.Options.Add(rees46);
 crossValidate.Options.Add(diginetica);
-crossValidate.SetAction(parse =>
+crossValidate.SetAction(parse => Guard(() =>
 {
     var cv = new CrossValidationSettings
     {
@@ -93,9 +97,25 @@ crossValidate.SetAction(parse =>
     var (real, bad) = StreamScoring.Training.Data.Datasets.FromRealSources("real", Rees46Files(parse.GetValue(rees46)), DigineticaDirectory(parse.GetValue(diginetica)), _ => true);
     Console.Error.WriteLine($"[cv] {real.Events.Count} real events ({bad} bad rows)");
     var result = CrossValidation.Run(real, cv, Console.Error);
-    Console.Out.WriteLine(ModelCard.CrossValidationJson(result));
+    var json = ModelCard.CrossValidationJson(result);
+    Console.Out.WriteLine(json);
+    if (parse.GetValue(cvOutput) is { } directory)
+    {
+        // Beside a model: its cross-validation file and the card's section (the same procedure, re-run). The card's
+        // new text is made first, so a card without the section fails before either file is written.
+        var card = Path.Combine(directory, "README.md");
+        var cardText = File.Exists(card) ? ModelCard.WithCrossValidation(File.ReadAllText(card), result) : null;
+        File.WriteAllText(Path.Combine(directory, TrainPipeline.CrossValidationFile), json);
+        if (cardText is not null)
+        {
+            File.WriteAllText(card, cardText);
+        }
+
+        Console.Error.WriteLine($"[cv] wrote {Path.Combine(directory, TrainPipeline.CrossValidationFile)}{(cardText is null ? "" : " and the model card's cross-validation section")}");
+    }
+
     return 0;
-});
+}));
 
 var scoreFile = new Command("score-file", "Replay a file in timestamp order through the window state and the ONNX model; one JSON line per event.");
 var input = new Option<string>("--input") { Description = "Input file.", Required = true };
@@ -124,7 +144,16 @@ segmentsCommand.SetAction(parse => Guard(() =>
     return 0;
 }));
 
-var root = new RootCommand("StreamScoring model tool: train, evaluate, cross-validate, score files and refresh segments.") { train, evaluate, crossValidate, scoreFile, segmentsCommand };
+var calibrate = new Command("calibrate", "Re-fit a trained model's calibrators and alert thresholds on the simulator calibration run, without retraining; rewrites the manifest, re-evaluates and refreshes the model card.");
+calibrate.Options.Add(model);
+calibrate.Options.Add(evalUsers);
+calibrate.Options.Add(days);
+var heads = new Option<string[]>("--heads") { Description = "Heads to re-fit (default: all); the others keep their calibrators.", AllowMultipleArgumentsPerToken = true };
+calibrate.Options.Add(heads);
+calibrate.SetAction(parse => Guard(() =>
+    CalibrateCommand.Run(parse.GetValue(model)!, parse.GetValue(heads), new TrainSettings { EvalUsers = parse.GetValue(evalUsers), SimDays = parse.GetValue(days) }, Console.Error)));
+
+var root = new RootCommand("StreamScoring model tool: train, evaluate, cross-validate, calibrate, score files and refresh segments.") { train, evaluate, crossValidate, calibrate, scoreFile, segmentsCommand };
 return root.Parse(args).Invoke();
 
 static IReadOnlyList<string> Rees46Files(string[]? given) =>
@@ -138,14 +167,14 @@ static string? DigineticaDirectory(string? given) =>
     given ?? new[] { Path.Combine("models", "data", "diginetica"), Path.Combine("..", "shared", "data", "diginetica") }
         .FirstOrDefault(d => File.Exists(Path.Combine(d, StreamScoring.Core.Import.DigineticaReader.ViewsFile)));
 
-// A broken model or segments file is a clear one-line error and exit code 2, not a stack trace.
+// A broken model, manifest, segments file or model card is a clear one-line error and exit code 2, not a stack trace.
 static int Guard(Func<int> run)
 {
     try
     {
         return run();
     }
-    catch (Exception ex) when (ex is ModelLoadException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+    catch (Exception ex) when (ex is ModelLoadException or IOException or InvalidDataException or UnauthorizedAccessException or System.Text.Json.JsonException)
     {
         Console.Error.WriteLine($"error: {ex.Message}");
         return 2;

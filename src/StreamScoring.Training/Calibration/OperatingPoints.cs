@@ -182,8 +182,11 @@ public static class OperatingPoints
             });
         }
 
-        var chosen = candidates.OrderByDescending(c => Math.Round(c.MeasuredPrecision, 2)).ThenByDescending(c => c.Share).FirstOrDefault()
-            ?? new AlertTier { Share = 0, Threshold = 1, BaseRate = baseRate };
+        // A run without a churner measures no tier (its recall is undefined, and NaN cannot go into the manifest).
+        var chosen = positives == 0
+            ? null
+            : candidates.OrderByDescending(c => Math.Round(c.MeasuredPrecision, 2)).ThenByDescending(c => c.Share).FirstOrDefault();
+        chosen ??= new AlertTier { Share = 0, Threshold = 1, BaseRate = baseRate };
         return (chosen, candidates);
     }
 }

@@ -230,7 +230,7 @@ public static class CrossValidation
         var (probabilities, _) = Trainer.Predict(model, held.Tokens, held.Mask, held.Aggregates);
         var (calibrationProbabilities, _) = Trainer.Predict(model, calibration.Tokens, calibration.Mask, calibration.Aggregates);
         var (calScores, calLabels) = ModelEvaluation.HeadData(calibration, calibrationProbabilities, FeatureSpec.ConversionHead);
-        var calibrator = IsotonicCalibration.Fit(calScores, calLabels);
+        var calibrator = CalibrationRun.FitHead(FeatureSpec.ConversionHead, calScores, calLabels);
         for (var r = 0; r < test.Length; r++)
         {
             var p = probabilities[(r * FeatureSpec.Heads.Count) + FeatureSpec.ConversionHead];

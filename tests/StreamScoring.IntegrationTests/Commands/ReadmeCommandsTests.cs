@@ -27,6 +27,8 @@ public sealed class ReadmeCommandsTests : IDisposable
     [InlineData("training", "train", "--seed --users --days --epochs --output --rees46")]
     [InlineData("training", "evaluate", "--model --events --format")]
     [InlineData("training", "score-file", "--input --format --output --model --segments")]
+    [InlineData("training", "calibrate", "--model --heads --eval-users --days")]
+    [InlineData("training", "crossvalidate", "--folds --baselines-only --real-repeat --output")]
     public void Help_DocumentedCommand_PrintsItsUsageAndOptions(string tool, string command, string options)
     {
         var result = Run(tool, RepositoryPaths.Root, command, "--help");

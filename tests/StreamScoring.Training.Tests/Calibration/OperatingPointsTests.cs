@@ -79,4 +79,21 @@ public sealed class OperatingPointsTests
         Assert.Equal(0.5, candidates.Single(c => c.Share == 0.10).MeasuredPrecision);
         Assert.Equal(0.05, tier.Share); // 1 %, 2 % and 5 % all reach precision 1; the larger share wins
     }
+
+    [Fact]
+    public void ChurnTier_RunWithoutChurners_ShipsNoTier()
+    {
+        // A short calibration run (calibrate --eval-users 120 --days 4) can hold no churner: nothing is measured, so no
+        // tier is chosen (its recall would be NaN, which the manifest cannot hold).
+        var users = Enumerable.Range(0, 50).Select(i => $"u{i}").ToList();
+        var times = users.Select(_ => 1000L).ToList();
+        var labels = users.Select(_ => (bool?)false).ToList();
+        var scores = users.Select((_, i) => i / 50f).ToList();
+
+        var (tier, candidates) = OperatingPoints.ChurnTier(users, times, labels, scores);
+
+        Assert.Equal(0, tier.Share);
+        Assert.NotEmpty(candidates);
+        Assert.All(candidates, c => Assert.True(double.IsNaN(c.MeasuredRecall)));
+    }
 }

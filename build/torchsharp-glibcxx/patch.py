@@ -91,23 +91,40 @@ class Elf:
         return found
 
 
+def replace_file(path, data):
+    """Writes DATA as a new file that takes PATH's place. Never writes into PATH's inode: the build
+    hard-links NuGet's files into bin/ (Directory.Build.props), so an in-place write would patch the
+    package cache that every other project and checkout reads."""
+    tmp = path + ".patching"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    shutil.copymode(path, tmp)
+    os.replace(tmp, path)
+
+
+def own_copy(path):
+    """Gives PATH an inode of its own before a tool that edits in place (patchelf) touches it."""
+    if os.stat(path).st_nlink > 1:
+        with open(path, "rb") as f:
+            replace_file(path, f.read())
+
+
 def weaken(path):
     """Marks the VERSION reference weak; returns (whether the file changed, whether a relocation
     still names one of that version's symbols)."""
-    with open(path, "r+b") as f:
+    with open(path, "rb") as f:
         data = bytearray(f.read())
-        elf = Elf(data, path)
-        refs = list(elf.version_refs(VERSION))
-        changed = False
-        for va, flags, _ in refs:
-            if not flags & VER_FLG_WEAK:
-                struct.pack_into("<H", data, va + 4, flags | VER_FLG_WEAK)
-                changed = True
-        if changed:
-            f.seek(0)
-            f.write(data)
-        versioned = {s for _, _, index in refs for s in elf.symbols_with_version(index)}
-        return changed, bool(versioned & elf.relocated_symbols())
+    elf = Elf(data, path)
+    refs = list(elf.version_refs(VERSION))
+    changed = False
+    for va, flags, _ in refs:
+        if not flags & VER_FLG_WEAK:
+            struct.pack_into("<H", data, va + 4, flags | VER_FLG_WEAK)
+            changed = True
+    if changed:
+        replace_file(path, data)
+    versioned = {s for _, _, index in refs for s in elf.symbols_with_version(index)}
+    return changed, bool(versioned & elf.relocated_symbols())
 
 
 def add_shim(native_dir, target, shim_source):
@@ -118,6 +135,7 @@ def add_shim(native_dir, target, shim_source):
     shim = os.path.join(native_dir, SHIM)
     if not os.path.exists(shim):
         subprocess.run(["g++", "-shared", "-fPIC", "-O2", "-o", shim, shim_source], check=True)
+    own_copy(target)
     needed = subprocess.run(["patchelf", "--print-needed", target], check=True, capture_output=True, text=True).stdout.split()
     if SHIM not in needed:
         subprocess.run(["patchelf", "--add-needed", SHIM, target], check=True)

@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/require.sh
 . scripts/require.sh
 require_packages "${TEST_REQUIREMENTS[@]}" || exit 1
+# The restore, the build (copy-local files are hard links into the NuGet cache, see
+# Directory.Build.props) and the tests' temporary files together need about 3 GiB.
+require_disk_space 3072 . || exit 1
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -123,6 +123,14 @@ public sealed class RedisServerProcess : IDisposable
             args.AddRange(["--aclfile", options.AclFile]);
         }
 
+        if (options.ClusterEnabled)
+        {
+            // The bus port is chosen here, not port + 10000 (which may be taken, or past 65535 for an ephemeral port).
+            args.AddRange(["--cluster-enabled", "yes", "--cluster-config-file", Path.Combine(directory, "nodes.conf"),
+                "--cluster-port", ServerProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+                "--cluster-node-timeout", options.ClusterNodeTimeoutMs.ToString(CultureInfo.InvariantCulture)]);
+        }
+
         args.AddRange(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory, "--protected-mode", "yes"]);
         return args;
     }

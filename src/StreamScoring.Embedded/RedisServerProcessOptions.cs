@@ -27,6 +27,16 @@ public sealed class RedisServerProcessOptions
     /// </summary>
     public string? AclFile { get; init; }
 
+    /// <summary>
+    /// Runs the server as a Redis Cluster node (<c>--cluster-enabled yes</c>, its cluster bus on a free port of its own,
+    /// node timeout <see cref="ClusterNodeTimeoutMs"/>). It serves no slot until a cluster is created over it:
+    /// <see cref="RedisClusterProcess"/> does that. Default: false (a standalone server).
+    /// </summary>
+    public bool ClusterEnabled { get; init; }
+
+    /// <summary>How long a cluster node may be unreachable before the others mark it failed, in milliseconds. Default 2000.</summary>
+    public int ClusterNodeTimeoutMs { get; init; } = 2000;
+
     /// <summary>True when the server speaks TLS.</summary>
     public bool UsesTls => !string.IsNullOrEmpty(TlsCertFile);
 }

@@ -414,6 +414,8 @@ public sealed class RedisFeatureStore : IFeatureStore
         const int Chunk = 512;
         var database = _redis.GetDatabase();
         var script = RedisScripts.Write;
+        // A lost state means a server restarted empty, and such a server has lost the script too.
+        await LoadScriptEverywhereAsync(script);
         var users = _cache.ToArray();
         for (var start = 0; start < users.Length; start += Chunk)
         {
@@ -524,7 +526,7 @@ public sealed class RedisFeatureStore : IFeatureStore
             {
                 // Once per store: a Redis that never ran the script would answer the first batch NOSCRIPT, and
                 // that warning is meant for a Redis that lost its scripts (restart, failover, SCRIPT FLUSH).
-                await database.ExecuteAsync("SCRIPT", "LOAD", script.Text).WaitAsync(cancellationToken);
+                await LoadScriptEverywhereAsync(script).WaitAsync(cancellationToken);
                 Volatile.Write(ref _scriptLoaded, 1);
             }
 
@@ -541,7 +543,7 @@ public sealed class RedisFeatureStore : IFeatureStore
             }
             catch (RedisServerException) when (OnlyNoScriptFailures(tasks))
             {
-                await database.ExecuteAsync("SCRIPT", "LOAD", script.Text);
+                await LoadScriptEverywhereAsync(script).WaitAsync(cancellationToken);
                 var retried = 0;
                 for (var i = 0; i < tasks.Length; i++)
                 {
@@ -723,6 +725,25 @@ public sealed class RedisFeatureStore : IFeatureStore
                 }
             }
         }
+    }
+
+    // SCRIPT LOAD names no key, so sent through the database it reaches ONE server, while each EVALSHA goes to the
+    // primary of its key's slot: in a Redis Cluster the other primaries answer NOSCRIPT, and reloading through the
+    // database again would only reach one server again. So the script goes to every server the client knows,
+    // replicas included, so that a replica promoted by a failover already has it. A server that is down now gets it
+    // when an EVALSHA on it answers NOSCRIPT after its return.
+    private async Task LoadScriptEverywhereAsync(LuaScriptText script)
+    {
+        var servers = _redis.GetServers().Where(static s => s.IsConnected).ToArray();
+        if (servers.Length == 0)
+        {
+            // Nothing connected: through the database the client reports why (connection failure or timeout).
+            await _redis.GetDatabase().ExecuteAsync("SCRIPT", "LOAD", script.Text);
+            return;
+        }
+
+        var loads = servers.Select(s => s.ExecuteAsync("SCRIPT", "LOAD", script.Text)).ToArray();
+        await WhenAllObservedAsync(loads);
     }
 
     private static bool OnlyNoScriptFailures(Task<RedisResult>[] tasks)

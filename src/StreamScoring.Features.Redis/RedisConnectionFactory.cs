@@ -29,6 +29,9 @@ public static class RedisConnectionFactory
 
         if (!string.IsNullOrEmpty(options.ClientCertificatePath) && !string.IsNullOrEmpty(options.ClientKeyPath))
         {
+            // A client certificate only means something over TLS. SetUserPemCertificate turns it on too in
+            // StackExchange.Redis 3.4; said here so that the README's promise does not rest on a library detail.
+            config.Ssl = true;
             config.SetUserPemCertificate(options.ClientCertificatePath, options.ClientKeyPath);
         }
 

@@ -17,6 +17,12 @@ namespace StreamScoring.Core.Features;
 /// <see cref="Events.EventLimits.MaxFutureSkew"/> ahead of the wall clock (<see cref="Events.EventError.FutureTimestamp"/>).
 /// </para>
 /// <para>
+/// At most <see cref="FeatureSpec.MaxEventIdsPerUser"/> ids are held: past it the oldest is forgotten (counted,
+/// <see cref="EvictedTotal"/>), and while the window is full an event whose time is not after its oldest remembered id
+/// is refused as too late: its id may be one of those forgotten. The rule reads only the window's own state, so a
+/// window restored from a snapshot refuses exactly what the original refuses.
+/// </para>
+/// <para>
 /// Ids are held as their 128-bit XxHash128 digests (<see cref="Digest"/>), not as strings: a worker holds the
 /// windows of every user it serves, and a string per event kept for a day was, with the per-event garbage it
 /// left in long-lived objects, a large part of what every garbage collection had to trace. Two different
@@ -30,6 +36,7 @@ public sealed class EventIdWindow
     private readonly HashSet<UInt128> _ids = [];
     private readonly PriorityQueue<UInt128, long> _byTime = new();
     private static long s_tooLate;
+    private static long s_evicted;
     private long _latestMs = long.MinValue;
 
     /// <summary>Ids remembered.</summary>
@@ -65,6 +72,8 @@ public sealed class EventIdWindow
             }
         }
 
+        // A snapshot written before the cap existed may hold more: keep the newest, as Add would have.
+        window.EvictPastCap();
         return window;
     }
 
@@ -74,6 +83,12 @@ public sealed class EventIdWindow
     /// of every feature store, exported as <c>streamscoring_events_too_late_total</c>.
     /// </summary>
     public static long TooLateTotal => Interlocked.Read(ref s_tooLate);
+
+    /// <summary>
+    /// Ids forgotten by every window of this process because their user reached <see cref="FeatureSpec.MaxEventIdsPerUser"/>
+    /// within the dedupe window (a bot, or a replay of one); exported as <c>streamscoring_event_ids_evicted_total</c>.
+    /// </summary>
+    public static long EvictedTotal => Interlocked.Read(ref s_evicted);
 
     /// <summary>
     /// Records <paramref name="eventId"/> seen at <paramref name="timestampMs"/>; false when it is a duplicate, or
@@ -91,10 +106,19 @@ public sealed class EventIdWindow
         }
 
         var id = Digest(eventId);
-        if (!_ids.Add(id))
+        if (_ids.Contains(id))
         {
             return false;
         }
+
+        // Full: ids at or before the oldest one kept may have been forgotten (see the remarks).
+        if (_ids.Count >= FeatureSpec.MaxEventIdsPerUser && _byTime.TryPeek(out _, out var oldestKept) && timestampMs <= oldestKept)
+        {
+            Interlocked.Increment(ref s_tooLate);
+            return false;
+        }
+
+        _ids.Add(id);
 
         _byTime.Enqueue(id, timestampMs);
         _latestMs = Math.Max(_latestMs, timestampMs);
@@ -104,6 +128,16 @@ public sealed class EventIdWindow
             _ids.Remove(oldest);
         }
 
+        EvictPastCap();
         return true;
+    }
+
+    private void EvictPastCap()
+    {
+        while (_ids.Count > FeatureSpec.MaxEventIdsPerUser)
+        {
+            _ids.Remove(_byTime.Dequeue());
+            Interlocked.Increment(ref s_evicted);
+        }
     }
 }

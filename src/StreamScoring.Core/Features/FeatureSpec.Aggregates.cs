@@ -32,6 +32,15 @@ public static partial class FeatureSpec
     /// </summary>
     public static TimeSpan DedupeWindow { get; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Most event ids remembered per user for deduplication (<see cref="EventIdWindow"/>). The busiest real user of the
+    /// REES46 sample makes 50 events in 2 h 50 min; a bot could otherwise grow its state and snapshot without bound
+    /// (24 bytes per id in the snapshot, about 64 in memory: at the cap 12 KiB and 32 KiB). Past the cap the oldest id is forgotten, and while the window is full an
+    /// event not newer than its oldest remembered id is refused as too late, so a redelivery is still never counted
+    /// twice.
+    /// </summary>
+    public const int MaxEventIdsPerUser = 512;
+
     /// <summary>Most distinct values remembered per dimension (products, categories, ...) per user; the oldest go first.</summary>
     public const int MaxDistinctPerDimension = 128;
 

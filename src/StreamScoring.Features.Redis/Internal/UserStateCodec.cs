@@ -24,7 +24,9 @@ internal static class UserStateCodec
     // Caps on what a hostile snapshot may make the reader allocate (the bytes left bound them further).
     private const int MaxSpecHashBytes = 256;
     private const int MaxCount = 1 << 20;
-    private const int MaxIds = 1 << 24;
+    // Windows hold at most FeatureSpec.MaxEventIdsPerUser ids; older snapshots may hold more (Restore keeps the newest),
+    // but not more than a day of events at 1,000 a minute.
+    private const int MaxIds = 1 << 21;
 
     // A string field as the parser accepts it: at most EventLimits.MaxStringLength (up to 1 Mi) characters of up
     // to 3 UTF-8 bytes each.

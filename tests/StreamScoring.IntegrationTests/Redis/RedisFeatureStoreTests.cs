@@ -38,6 +38,32 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis)
     }
 
     [Fact]
+    public async Task ApplyAsync_BotWithThousandsOfEventsADay_KeepsItsSnapshotBoundedAndItsFeaturesExact()
+    {
+        // A bot: 3,000 views in one hour. Before the cap its snapshot held every id of the day (24 bytes each).
+        var store = CreateSut(compactAfterBatches: 1);
+        var memory = new InMemoryFeatureStore(_time);
+        var events = new EventBuilder(_time, "bot-user");
+        for (var batch = 0; batch < 30; batch++)
+        {
+            var chunk = new List<ClickEvent>();
+            for (var i = 0; i < 100; i++)
+            {
+                _time.Advance(TimeSpan.FromMilliseconds(1200));
+                chunk.Add(events.Next(EventType.View, product: $"p{i % 40}"));
+            }
+
+            Assert.Equal(await memory.ApplyAsync(chunk, new bool[chunk.Count]), await store.ApplyAsync(chunk, new bool[chunk.Count]));
+        }
+
+        var snapshot = (byte[]?)await redis.Connection.GetDatabase().HashGetAsync($"{_prefix}{{bot-user}}:w", "s");
+        Assert.NotNull(snapshot);
+        Assert.InRange(snapshot.Length, 1, (FeatureSpec.MaxEventIdsPerUser * 24) + (16 * 1024));
+        var fresh = CreateSut();
+        UserFeatures.AssertIdentical(await UserFeatures.ReadAsync(memory, "bot-user"), await UserFeatures.ReadAsync(fresh, "bot-user"), "rebuilt from the capped snapshot");
+    }
+
+    [Fact]
     public async Task ApplyAsync_CopyStaleAfterAnotherWorkerWrote_RebuildsFromRedisAndCountsEachEventOnce()
     {
         // Worker A serves the user, the partition moves to worker B (which redelivers one of A's events),

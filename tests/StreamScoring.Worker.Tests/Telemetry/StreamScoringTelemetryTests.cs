@@ -44,7 +44,7 @@ public sealed class StreamScoringTelemetryTests : IDisposable
                 "streamscoring.alerts", "streamscoring.batch_size", "streamscoring.batcher_items_processed",
                 "streamscoring.batcher_items_received", "streamscoring.circuit_breaker_open", "streamscoring.consumer_lag",
                 "streamscoring.consumer_offset_resets", "streamscoring.dead_letter_failures", "streamscoring.dependency_failures",
-                "streamscoring.duplicates_skipped", "streamscoring.end_to_end_latency", "streamscoring.events_consumed",
+                "streamscoring.duplicates_skipped", "streamscoring.end_to_end_latency", "streamscoring.event_ids_evicted", "streamscoring.events_consumed",
                 "streamscoring.events_dead_lettered", "streamscoring.events_too_late", "streamscoring.feature_store_cached_users",
                 "streamscoring.feature_store_conflicts", "streamscoring.feature_store_snapshot_decode_failures",
                 "streamscoring.feature_store_state_restored", "streamscoring.feature_store_users_loaded",
@@ -82,8 +82,8 @@ public sealed class StreamScoringTelemetryTests : IDisposable
     public void ObservableGauges_ReportConsumerLagPerPartition_AndTheModelVersion()
     {
         _listener.RecordObservableInstruments();
-        // No source, no version yet; only the process-wide too-late count reports from the start.
-        Assert.Equal(["streamscoring.events_too_late"], _measurements.Select(m => m.Name));
+        // No source, no version yet; only the process-wide counts of the dedupe windows report from the start.
+        Assert.Equal(["streamscoring.event_ids_evicted", "streamscoring.events_too_late"], _measurements.Select(m => m.Name).Order(StringComparer.Ordinal));
         _measurements.Clear();
 
         _sut.SetConsumerLagSource(() =>

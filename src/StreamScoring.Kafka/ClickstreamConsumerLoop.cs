@@ -102,7 +102,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
             .SetErrorHandler((_, error) => OnError(error))
             .SetLogHandler((_, message) => OnLog(message))
             .Build();
-        _deadLetters = new DeadLetterWriter(deadLetters, topics.DeadLetter, Counters, logger, _time, OnError);
+        _deadLetters = new DeadLetterWriter(deadLetters, topics.DeadLetter, Counters, logger, _time, OnError, options.DeadLetterRefusedFor);
         _pauses = new PauseController(_consumer, output, gate, Name, Counters, logger);
         _partitions = new AssignedPartitions(_consumer, options.MaxPendingOffsets, _time, Name, logger);
     }

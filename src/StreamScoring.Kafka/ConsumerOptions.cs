@@ -60,6 +60,15 @@ public sealed class ConsumerOptions
     [RegularExpression("^[A-Za-z0-9._-]{1,200}$", ErrorMessage = "Kafka:ConsumerLoop:InstanceId may hold only letters, digits, '.', '_' and '-' (at most 200).")]
     public string? InstanceId { get; set; }
 
+    /// <summary>
+    /// How long a dead letter may be refused for authorization (topic or cluster ACL) before the loop stops as
+    /// fatal: long enough for an operator to fix an ACL while the offset waits, short enough that a dead-letter
+    /// topic the worker may not write never pins a partition quietly. Every refusal is logged and counted
+    /// meanwhile. Default 5 min.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00", ErrorMessage = "Kafka:ConsumerLoop:DeadLetterRefusedFor must be between 1 ms and 1 h.")]
+    public TimeSpan DeadLetterRefusedFor { get; set; } = TimeSpan.FromMilliseconds(KafkaDefaults.DeadLetterRefusedForMs);
+
     /// <summary>How often <see cref="ConsumerLagMonitor"/> reads the group's committed offsets and the high watermarks. Default 5 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00", ErrorMessage = "Kafka:ConsumerLoop:LagInterval must be between 10 ms and 10 min.")]
     public TimeSpan LagInterval { get; set; } = TimeSpan.FromMilliseconds(KafkaDefaults.LagIntervalMs);

@@ -62,6 +62,19 @@ public static class KafkaDefaults
     /// <summary>First back-off of a failed dead-letter produce, in milliseconds (Polly exponential back-off with jitter: about doubles per attempt).</summary>
     public const int DeadLetterRetryInitialMs = 100;
 
+    /// <summary>How long a dead letter may be refused for authorization before the loop stops as fatal, in milliseconds (5 min).</summary>
+    public const int DeadLetterRefusedForMs = 300_000;
+
+    /// <summary>
+    /// Most bytes of the original value a dead letter copies (64 KiB): the copy plus headers must fit the dead-letter
+    /// topic's message size even when the original did not; the full value stays at its source offset, and the
+    /// dead letter carries its length and SHA-256 (<see cref="DeadLetterHeaders"/>).
+    /// </summary>
+    public const int DeadLetterMaxPayloadBytes = 64 * 1024;
+
+    /// <summary>Most bytes of original headers (keys and values) a dead letter copies (16 KiB); past it they are left out and counted in a header.</summary>
+    public const int DeadLetterMaxHeaderBytes = 16 * 1024;
+
     /// <summary>Longest back-off of a failed dead-letter produce, in milliseconds.</summary>
     public const int DeadLetterRetryMaxMs = 10_000;
 

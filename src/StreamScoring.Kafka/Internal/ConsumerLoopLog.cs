@@ -30,6 +30,12 @@ internal static partial class ConsumerLoopLog
     [LoggerMessage(EventId = 114, Level = LogLevel.Critical, Message = "Dead letter for {Topic} [{Partition}] @{Offset} ({Reason}) failed with a fatal producer error; the consumer stops and the message will be re-read after the restart")]
     public static partial void DeadLetterFatal(ILogger logger, Exception exception, string topic, int partition, long offset, string reason);
 
+    [LoggerMessage(EventId = 119, Level = LogLevel.Error, Message = "Dead letter for {Topic} [{Partition}] @{Offset} ({Reason}) was refused as a record ({KafkaError}); writing a stub with the dead-letter headers and without the original bytes, which stay at the source offset")]
+    public static partial void DeadLetterStubbed(ILogger logger, Exception exception, string topic, int partition, long offset, string reason, ErrorCode kafkaError);
+
+    [LoggerMessage(EventId = 120, Level = LogLevel.Critical, Message = "Dead letter for {Topic} [{Partition}] @{Offset} ({Reason}) was refused for good ({KafkaError}); the consumer stops rather than hold the partition's commit, and the message will be re-read after the restart. Check the dead-letter topic's ACL and max.message.bytes")]
+    public static partial void DeadLetterRefused(ILogger logger, Exception exception, string topic, int partition, long offset, string reason, ErrorCode kafkaError);
+
     [LoggerMessage(EventId = 115, Level = LogLevel.Warning, Message = "Dead letter for {Topic} [{Partition}] @{Offset} ({Reason}) abandoned: the consumer is stopping or lost the partition; the offset stays uncommitted and the next owner re-reads the message")]
     public static partial void DeadLetterAbandoned(ILogger logger, Exception exception, string topic, int partition, long offset, string reason);
 

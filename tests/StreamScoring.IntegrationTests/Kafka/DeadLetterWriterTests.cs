@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using Confluent.Kafka;
 using StreamScoring.Core.Events;
 using StreamScoring.Embedded.Internal;
@@ -90,6 +91,102 @@ public sealed class DeadLetterWriterTests(KafkaClusterFixture fixture, ITestOutp
         await reader;
         ConsumeRefusalsLeft(harness.Topics.DeadLetter, Refusals);
     }
+
+    [Fact]
+    public async Task Run_DeadLetterRefusedAsTooLarge_WritesAStubWithItsDigestAndCommits()
+    {
+        await using var harness = new LoopHarness(fixture, output, partitions: 1);
+        var malformed = await ProduceTenWithOneMalformedAsync(harness);
+        // The broker refuses the dead letter itself (a dead-letter topic with a smaller max.message.bytes than the input).
+        fixture.Cluster.PushRequestErrors(0, ErrorCode.MsgSizeTooLarge);
+        var channel = LoopHarness.CreateChannel(64);
+        using var stopReader = new CancellationTokenSource();
+        var reader = ConsumerLoopPauseTests.CompleteEverything(channel.Reader, new(), stopReader.Token);
+
+        var running = harness.StartLoop(channel.Writer);
+        var ends = harness.EndOffsets();
+        await LoopHarness.WaitUntil(() => harness.Committed().SequenceEqual(ends), Timeout, () => $"committed {harness.Committed()[0]} of {ends[0]}");
+
+        var stub = Assert.Single(fixture.ReadAll(harness.Topics.DeadLetter, Timeout));
+        Assert.Null(stub.Message.Value);
+        Assert.Equal("MsgSizeTooLarge", Header(stub, DeadLetterHeaders.StubReason));
+        Assert.Equal("malformed_json", Header(stub, DeadLetterHeaders.ErrorCode));
+        Assert.Equal(malformed.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), Header(stub, DeadLetterHeaders.SourceOffset));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(malformed.Value)), Header(stub, DeadLetterHeaders.PayloadSha256));
+        Assert.True(running.Loop.Counters.DeadLetterFailures >= 1);
+        Assert.Contains(harness.Log.Lines, l => l.Contains("was refused as a record (MsgSizeTooLarge); writing a stub", StringComparison.Ordinal));
+        await harness.StopAsync(running);
+        await stopReader.CancelAsync();
+        await reader;
+    }
+
+    [Fact]
+    public async Task Run_DeadLetterRefusedForAuthorizationForGood_LoopStopsAsFatalWithoutCommittingPastIt()
+    {
+        await using var harness = new LoopHarness(fixture, output, partitions: 1);
+        harness.Consumer.DeadLetterRefusedFor = TimeSpan.FromSeconds(1);
+        var malformed = await ProduceTenWithOneMalformedAsync(harness);
+        // Refused far longer than the limit allows (a dead-letter topic this worker may not write).
+        const int Refusals = 40;
+        fixture.Cluster.PushRequestErrors(0, Enumerable.Repeat(ErrorCode.TopicAuthorizationFailed, Refusals).ToArray());
+        var channel = LoopHarness.CreateChannel(64);
+        using var stopReader = new CancellationTokenSource();
+        var reader = ConsumerLoopPauseTests.CompleteEverything(channel.Reader, new(), stopReader.Token);
+
+        var running = harness.StartLoop(channel.Writer);
+        var error = await Assert.ThrowsAsync<KafkaException>(() => running.Task.WaitAsync(Timeout));
+
+        Assert.True(error.Error.IsFatal);
+        Assert.Equal(ErrorCode.TopicAuthorizationFailed, error.Error.Code);
+        Assert.True(harness.Committed()[0] <= malformed.Index, $"committed {harness.Committed()[0]}");
+        Assert.Contains(harness.Log.Lines, l => l.Contains("was refused for good (TopicAuthorizationFailed)", StringComparison.Ordinal));
+        await harness.StopAsync(running, faulted: true);
+        await stopReader.CancelAsync();
+        await reader;
+        ConsumeRefusalsLeft(harness.Topics.DeadLetter, Refusals);
+    }
+
+    [Fact]
+    public async Task Run_HugeMalformedMessageWithManyHeaders_DeadLetterCopiesABoundedPrefixWithTheDigest()
+    {
+        await using var harness = new LoopHarness(fixture, output, partitions: 1);
+        var value = new byte[200 * 1024];
+        new Random(3).NextBytes(value);
+        value[0] = (byte)'{'; // not JSON either way
+        var headers = new Headers();
+        for (var i = 0; i < 40; i++)
+        {
+            headers.Add($"h{i}", new byte[1024]);
+        }
+
+        using (var producer = fixture.CreatePlainProducer())
+        {
+            await producer.ProduceAsync(harness.Topics.Input, new Message<byte[], byte[]> { Key = "user-1"u8.ToArray(), Value = value, Headers = headers });
+        }
+
+        var channel = LoopHarness.CreateChannel(64);
+        using var stopReader = new CancellationTokenSource();
+        var reader = ConsumerLoopPauseTests.CompleteEverything(channel.Reader, new(), stopReader.Token);
+        var running = harness.StartLoop(channel.Writer);
+        var ends = harness.EndOffsets();
+        await LoopHarness.WaitUntil(() => harness.Committed().SequenceEqual(ends), Timeout, () => $"committed {harness.Committed()[0]} of {ends[0]}");
+
+        var letter = Assert.Single(fixture.ReadAll(harness.Topics.DeadLetter, Timeout));
+        Assert.Equal(value.AsSpan(0, KafkaDefaults.DeadLetterMaxPayloadBytes).ToArray(), letter.Message.Value);
+        Assert.Equal("true", Header(letter, DeadLetterHeaders.PayloadTruncated));
+        Assert.Equal(value.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), Header(letter, DeadLetterHeaders.PayloadBytes));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(value)), Header(letter, DeadLetterHeaders.PayloadSha256));
+        // 16 KiB of original headers fit (h0..h14 with their names), the rest are counted.
+        var kept = letter.Message.Headers.Count(h => h.Key.StartsWith('h') && h.Key != DeadLetterHeaders.HeadersDropped);
+        Assert.InRange(kept, 14, 16);
+        Assert.Equal((40 - kept).ToString(System.Globalization.CultureInfo.InvariantCulture), Header(letter, DeadLetterHeaders.HeadersDropped));
+        await harness.StopAsync(running);
+        await stopReader.CancelAsync();
+        await reader;
+    }
+
+    private static string? Header(ConsumeResult<byte[], byte[]> result, string key) =>
+        result.Message.Headers.TryGetLastBytes(key, out var bytes) ? System.Text.Encoding.UTF8.GetString(bytes) : null;
 
     // The input of each test: ten events, one of them malformed JSON (the one dead-lettered), all produced.
     private static async Task<TestMessage> ProduceTenWithOneMalformedAsync(LoopHarness harness)

@@ -47,6 +47,8 @@ public sealed class ClickstreamConsumerLoop : IDisposable
     private readonly EventLimits _limits;
     private readonly Barrier? _closeTogether;
     private readonly DeadLetterWriter _deadLetters;
+    private long _polls;
+    private int _running;
     private readonly PauseController _pauses;
     private readonly AssignedPartitions _partitions;
     private bool _closing;
@@ -145,6 +147,15 @@ public sealed class ClickstreamConsumerLoop : IDisposable
         }
     }
 
+    /// <summary>
+    /// Turns of the poll loop so far: it turns at least every poll timeout while the loop runs (also with every
+    /// partition paused), so a count that stands still means a wedged loop (the worker's liveness check reads it).
+    /// </summary>
+    public long Polls => Interlocked.Read(ref _polls);
+
+    /// <summary>True from the first turn of the poll loop until it ends (stopped, or failed).</summary>
+    public bool IsRunning => Volatile.Read(ref _running) == 1;
+
     /// <summary>Runs <see cref="Run"/> on a dedicated long-running thread.</summary>
     public Task Start(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -169,8 +180,10 @@ public sealed class ClickstreamConsumerLoop : IDisposable
             // Consume(timeout) rather than Consume(ct): Confluent's Consume(ct) is itself a loop of
             // 100 ms polls, and ours also stores offsets on time when no message arrives (events
             // complete while the topic is idle).
+            Volatile.Write(ref _running, 1);
             while (!stoppingToken.IsCancellationRequested && _fatal is null)
             {
+                Interlocked.Increment(ref _polls);
                 // While an event waits for room, the room wait paces the loop; the poll still serves
                 // rebalances and errors, and a paused consumer keeps its group membership.
                 var waited = _pauses.Update(_partitions.States);
@@ -189,6 +202,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
         }
         finally
         {
+            Volatile.Write(ref _running, 0);
             Shutdown();
         }
 

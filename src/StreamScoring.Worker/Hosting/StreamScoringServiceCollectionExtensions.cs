@@ -27,6 +27,7 @@ public static class StreamScoringServiceCollectionExtensions
         services.AddOptions<FeatureStoreOptions>().BindConfiguration(FeatureStoreOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ResilienceOptions>().BindConfiguration(ResilienceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EventLimits>().BindConfiguration(EventLimits.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LivenessOptions>().BindConfiguration(LivenessOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         // The host waits for the worker's own bounded shutdown (plus a second) before it gives up on it.
         services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>(static (host, shutdown) => host.ShutdownTimeout = shutdown.Value.Timeout + TimeSpan.FromSeconds(1));
@@ -70,7 +71,10 @@ public static class StreamScoringServiceCollectionExtensions
             .AddMeter([.. StreamScoringTelemetry.RuntimeMeterNames])
             .AddPrometheusExporter());
         // The check bounds its own Redis probe (1 s); the timeout is a second guard so /readyz always answers.
-        services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"], timeout: TimeSpan.FromSeconds(2));
+        services.AddHealthChecks()
+            .AddCheck<ReadinessCheck>("ready", tags: ["ready"], timeout: TimeSpan.FromSeconds(2))
+            .AddCheck<LivenessCheck>("live", tags: ["live"], timeout: TimeSpan.FromSeconds(2));
+        services.AddSingleton<LivenessMonitor>(); // one instance: it keeps the progress samples between probes
         return services;
     }
 }

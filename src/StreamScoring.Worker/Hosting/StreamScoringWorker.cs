@@ -86,6 +86,9 @@ public sealed partial class StreamScoringWorker : BackgroundService
     /// <summary>Partitions assigned to this process's consumers (readiness).</summary>
     public int AssignedPartitions => _loops.Sum(l => l.Assignment.Count);
 
+    /// <summary>The consumer loops (their progress, for <see cref="LivenessCheck"/>).</summary>
+    internal IReadOnlyList<ClickstreamConsumerLoop> Loops => _loops;
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

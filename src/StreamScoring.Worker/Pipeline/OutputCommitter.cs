@@ -31,6 +31,7 @@ internal sealed partial class OutputCommitter : IDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _inFlight;
     private readonly HashSet<Task> _publishing = [];
+    private long _published;
     private readonly HashSet<(int Head, string User)> _alerting = [];
     private readonly TaskCompletionSource _faulted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -80,6 +81,21 @@ internal sealed partial class OutputCommitter : IDisposable
             TaskScheduler.Default);
     }
 
+    /// <summary>Batches whose outputs were all acknowledged and whose events were completed.</summary>
+    public long Published => Interlocked.Read(ref _published);
+
+    /// <summary>Batches being published now.</summary>
+    public int Publishing
+    {
+        get
+        {
+            lock (_publishing)
+            {
+                return _publishing.Count;
+            }
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => _inFlight.Dispose();
 
@@ -113,6 +129,7 @@ internal sealed partial class OutputCommitter : IDisposable
 
             await Task.WhenAll(tasks);
             Complete(work);
+            Interlocked.Increment(ref _published);
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {

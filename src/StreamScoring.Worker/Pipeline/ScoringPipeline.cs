@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -47,6 +48,7 @@ public sealed class ScoringPipeline : IDisposable
     private readonly OutputCommitter _committer;
     private readonly PipelineSupervisor _supervisor;
     private readonly TaskCompletionSource _flushRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _eventsHandled;
 
     /// <summary>Creates the pipeline; <see cref="RunAsync"/> starts it.</summary>
     public ScoringPipeline(
@@ -74,7 +76,11 @@ public sealed class ScoringPipeline : IDisposable
         _batcher = new MicroBatcher<string>(options, timeProvider);
         telemetry.SetBatcherSource(() => _batcher.Received, () => _batcher.Processed);
         Func<bool> flushRequested = () => _flushRequested.Task.IsCompleted;
-        _features = new FeatureStage(_input.Reader, store, dependencies.Redis, _pending, debouncer, _batcher, telemetry, timeProvider, (evt, applied) => EventApplied?.Invoke(evt, applied), flushRequested);
+        _features = new FeatureStage(_input.Reader, store, dependencies.Redis, _pending, debouncer, _batcher, telemetry, timeProvider, (evt, applied) =>
+        {
+            Interlocked.Increment(ref _eventsHandled);
+            EventApplied?.Invoke(evt, applied);
+        }, flushRequested);
         _scheduler = new ScoreScheduler(debouncer, _pending, _batcher, timeProvider, flushRequested);
         _committer = new OutputCommitter(output, topics, cooldown, dependencies, telemetry, timeProvider, logger, MaxInFlightBatches);
         _scoring = new ScoringStage(_batcher, _pending, store, dependencies.Redis, models, alerts, _committer, telemetry, timeProvider);
@@ -89,6 +95,38 @@ public sealed class ScoringPipeline : IDisposable
 
     /// <summary>Users owing a score.</summary>
     public int PendingUsers => _pending.Count;
+
+    /// <summary>
+    /// A count that grows whenever a stage gets something done (an event through the feature store, users taken
+    /// into a micro-batch, a batch's outputs acknowledged): when it stands still while <see cref="WaitingWork"/> is
+    /// not empty, the pipeline is stuck.
+    /// </summary>
+    public long Progress => Interlocked.Read(ref _eventsHandled) + _batcher.Processed + _committer.Published;
+
+    /// <summary>What waits in the pipeline now, in words ("12 events, 3 users, 1 batch publishing"); empty when nothing does.</summary>
+    public string WaitingWork
+    {
+        get
+        {
+            var parts = new List<string>(3);
+            if (_input.Reader.Count is > 0 and var events)
+            {
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"{events} events before the feature store"));
+            }
+
+            if (_batcher.Pending is > 0 and var users)
+            {
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"{users} users before the model"));
+            }
+
+            if (_committer.Publishing is > 0 and var batches)
+            {
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"{batches} batches publishing"));
+            }
+
+            return string.Join(", ", parts);
+        }
+    }
 
     /// <inheritdoc />
     public void Dispose() => _committer.Dispose();

@@ -25,6 +25,7 @@ public sealed partial class DependencyPipeline
     private readonly ConsumptionGate _gate;
     private readonly StreamScoringTelemetry _telemetry;
     private readonly ILogger _logger;
+    private long _failures;
 
     /// <summary>Creates the pipeline of dependency <paramref name="name"/>.</summary>
     public DependencyPipeline(string name, DependencyOptions options, ConsumptionGate gate, StreamScoringTelemetry telemetry, ILogger logger, TimeProvider timeProvider)
@@ -97,8 +98,12 @@ public sealed partial class DependencyPipeline
     public ValueTask<TResult> ExecuteAsync<TResult, TState>(Func<TState, CancellationToken, ValueTask<TResult>> call, TState state, CancellationToken cancellationToken) =>
         _pipeline.ExecuteAsync(call, state, cancellationToken);
 
+    /// <summary>Failed attempts so far (each one retried): a count that moves means the dependency is being waited out.</summary>
+    public long Failures => Interlocked.Read(ref _failures);
+
     private void OnFailure(int attempt, Exception? exception)
     {
+        Interlocked.Increment(ref _failures);
         _telemetry.DependencyFailed(Name);
         // The first failure of a streak and then every 20th: an outage is visible without a line per retry.
         if (attempt % 20 == 0 && exception is not null)

@@ -34,9 +34,15 @@ internal sealed class PipelineHarness : IAsyncDisposable
     /// <summary>The address the host's HTTP endpoints (/metrics, /healthz, /readyz) listen on.</summary>
     public Uri BaseAddress => new(_app.Urls.First());
 
-    public static async Task<PipelineHarness> StartAsync(PipelineScenario scenario)
+    public static async Task<PipelineHarness> StartAsync(PipelineScenario scenario, IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var app = ServiceHost.Build([], scenario.Configuration(), static logging => logging
+        var configuration = scenario.Configuration();
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        var app = ServiceHost.Build([], configuration, static logging => logging
             .AddFilter(static level => level >= LogLevel.Warning)
             .AddSimpleConsole(static o => o.SingleLine = true));
         var harness = new PipelineHarness(app);

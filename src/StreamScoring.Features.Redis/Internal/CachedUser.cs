@@ -32,6 +32,17 @@ internal sealed class CachedUser(UserWindowState state, EventIdWindow ids, strin
     /// </summary>
     public int WritesInFlight { get; set; }
 
+    /// <summary>
+    /// Set when a write of this copy failed without an answer (connection lost, timeout): Redis may or may not hold
+    /// it. The copy is kept (Redis may have lost everything meanwhile, and then the copy is all there is) with the
+    /// events of that write, by id, and whether each came from a new device. The next write is a snapshot, whatever
+    /// the batch holds, so that its compare-and-set checks Redis against the copy: the version it expects means the
+    /// write had landed; another version means it had not (the copy is rebuilt from Redis, as for any conflict); no
+    /// hash means Redis lost it (the copy is restored). Until then the retried batch reports those events as
+    /// applied, not as duplicates. Null when every write was answered.
+    /// </summary>
+    public Dictionary<string, bool>? Unconfirmed { get; set; }
+
     /// <summary>Set when a write found Redis changed under this copy: it must not be written from again.</summary>
     public bool Stale { get; set; }
 

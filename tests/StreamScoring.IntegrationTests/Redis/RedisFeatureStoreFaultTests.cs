@@ -82,7 +82,8 @@ public sealed class RedisFeatureStoreFaultTests(ITestOutputHelper output)
     {
         // Regression: RedisTimeoutException is not a RedisException, and the store kept the copy holding the
         // timed-out batch's events, so a retry found them "already applied" and never wrote them: lost from Redis
-        // whenever the timed-out write did not land. The copy must go, whatever happens to the write.
+        // whenever the timed-out write did not land. The copy now stays, marked unconfirmed: the retry writes a
+        // snapshot whose compare-and-set checks Redis against it, and reports the event as applied.
         using var server = RedisServerProcess.Start();
         var (store, connection, _) = await CreateSutAsync(server.Port);
         await using var _ = connection;
@@ -101,17 +102,88 @@ public sealed class RedisFeatureStoreFaultTests(ITestOutputHelper output)
             ProcessSignals.Continue(server.ProcessId);
         }
 
-        Assert.Equal(0, store.CachedUsers);
+        Assert.Equal(1, store.CachedUsers);
 
-        // Here the timed-out write lands once the server runs again, so the retry finds the event in Redis (0
-        // applied now, counted once); had it not landed, the rebuilt copy would lack it and the retry write it.
-        await RetryAsync(() => store.ApplyAsync(batch, new bool[1]));
+        // Here the timed-out write lands once the server runs again, so the retry's snapshot meets the version it
+        // expects; had it not landed, the snapshot would meet the older one and the copy be rebuilt from Redis.
+        var applied = new bool[1];
+        await RetryAsync(() => store.ApplyAsync(batch, applied));
+        Assert.True(applied[0], "the retry is the event's apply, not a duplicate");
         var memory = new InMemoryFeatureStore(_time);
         await memory.ApplyAsync([first, .. batch], new bool[2]);
         var expected = await UserFeatures.ReadAsync(memory, UserId);
         UserFeatures.AssertIdentical(expected, await UserFeatures.ReadAsync(store, UserId), "in the worker");
         var fresh = new RedisFeatureStore(connection, Options.Create(new RedisFeatureStoreOptions { KeyPrefix = "ss:" }), timeProvider: _time);
         UserFeatures.AssertIdentical(expected, await UserFeatures.ReadAsync(fresh, UserId), "rebuilt from Redis");
+    }
+
+    [Fact]
+    public async Task ApplyAsync_WriteFailsAndRedisRestartsEmpty_TheCopyIsRestoredWithItsWholeHistory()
+    {
+        // Seen in the redis-restart-empty chaos scenario: a write failed as Redis went down (SocketClosed), the store
+        // dropped the copy, and Redis came back empty: 12 of 2,000 users lost every event before the restart.
+        using var server = RedisServerProcess.Start();
+        var (store, connection, _) = await CreateSutAsync(server.Port);
+        await using var _ = connection;
+        var events = new EventBuilder(_time, UserId);
+        var history = new List<ClickEvent>();
+        for (var i = 0; i < 5; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(10));
+            history.Add(events.Next(EventType.View, product: $"p{i}"));
+            await RetryAsync(() => store.ApplyAsync([history[^1]], new bool[1]));
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var batch = new[] { events.Next(EventType.Cart, price: 5, product: "p1") };
+        var port = server.Port;
+        server.Dispose(); // Redis goes away with the write unanswered...
+        await Assert.ThrowsAnyAsync<Exception>(async () => await store.ApplyAsync(batch, new bool[1]));
+
+        using var restarted = RedisServerProcess.Start(new RedisServerProcessOptions { Port = port }); // ...and comes back empty
+        var applied = new bool[1];
+        await RetryAsync(() => store.ApplyAsync(batch, applied));
+
+        Assert.True(applied[0]);
+        var memory = new InMemoryFeatureStore(_time);
+        await memory.ApplyAsync([.. history, .. batch], new bool[history.Count + 1]);
+        var expected = await UserFeatures.ReadAsync(memory, UserId);
+        UserFeatures.AssertIdentical(expected, await UserFeatures.ReadAsync(store, UserId), "in the worker");
+        var fresh = new RedisFeatureStore(connection, Options.Create(new RedisFeatureStoreOptions { KeyPrefix = "ss:" }), timeProvider: _time);
+        UserFeatures.AssertIdentical(expected, await UserFeatures.ReadAsync(fresh, UserId), "rebuilt from the restarted Redis");
+    }
+
+    [Fact]
+    public async Task ApplyAsync_WriteFailedWithoutLanding_RetryRebuildsFromRedisAndAppliesTheBatchOnce()
+    {
+        // The unconfirmed copy's snapshot meets the older version (the write never reached Redis): a conflict, so the
+        // copy is rebuilt from Redis and the batch applied to it. Here the write is refused before Redis runs it.
+        using var server = RedisServerProcess.Start();
+        var (store, connection, _) = await CreateSutAsync(server.Port);
+        await using var _ = connection;
+        var events = new EventBuilder(_time, UserId);
+        var first = events.Next(EventType.View, product: "p1");
+        await RetryAsync(() => store.ApplyAsync([first], new bool[1]));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var batch = new[] { events.Next(EventType.Cart, price: 5, product: "p1") };
+
+        // Writes wait while paused; the store's connection is killed with its write still waiting, so Redis drops it.
+        await using var admin = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{server.Port},allowAdmin=true");
+        var adminServer = admin.GetServers()[0];
+        await adminServer.ExecuteAsync("CLIENT", "PAUSE", "5000", "WRITE");
+        var write = store.ApplyAsync(batch, new bool[1]).AsTask();
+        await Task.Delay(200);
+        await adminServer.ExecuteAsync("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
+        await adminServer.ExecuteAsync("CLIENT", "UNPAUSE");
+        await Assert.ThrowsAnyAsync<Exception>(() => write);
+        var applied = new bool[1];
+        await RetryAsync(() => store.ApplyAsync(batch, applied));
+
+        Assert.True(applied[0]);
+        var memory = new InMemoryFeatureStore(_time);
+        await memory.ApplyAsync([first, .. batch], new bool[2]);
+        var fresh = new RedisFeatureStore(connection, Options.Create(new RedisFeatureStoreOptions { KeyPrefix = "ss:" }), timeProvider: _time);
+        UserFeatures.AssertIdentical(await UserFeatures.ReadAsync(memory, UserId), await UserFeatures.ReadAsync(fresh, UserId), "rebuilt from Redis");
     }
 
     // The pipeline's retry, in short. The short timeouts are for the faults under test, so every healthy step goes

@@ -24,6 +24,8 @@ public sealed class ChartValuesTests
     [InlineData("reloadable.Scoring.DebounceInterval", "\"500ms\"")]
     [InlineData("featureStore.cache.reservedMemory", "\"lots\"")]
     [InlineData("podDisruptionBudget.unhealthyPodEvictionPolicy", "\"Sometimes\"")]
+    [InlineData("prometheusRule.runbookBaseUrl", "\"deploy/RUNBOOK.md\"")] // a repository path: a dead link in a pager
+    [InlineData("prometheusRule.runbookBaseUrl", "\"https://docs.example/RUNBOOK.md#top\"")] // the rule appends its own anchor
     public void Schema_BadValue_IsRejected(string path, string json)
     {
         var values = YamlJson.Load(DeployPaths.Values)!;

@@ -102,7 +102,7 @@ public sealed class LiveMonitoringTests(ITestOutputHelper output)
             Log(clock, $"webhook: {firing}");
             Assert.Equal("critical", firing.Labels["severity"]);
             Assert.Contains("redis", firing.Annotations["summary"], StringComparison.Ordinal);
-            Assert.Equal("deploy/RUNBOOK.md#streamscoringcircuitbreakeropen", firing.Annotations["runbook_url"]);
+            Assert.Equal(AlertRulesFile.DefaultRunbookBaseUrl + "#streamscoringcircuitbreakeropen", firing.Annotations["runbook_url"]);
 
             await AssertRulesHealthyAsync(api);
             var stillEmpty = await EmptyPanelQueriesAsync(api, empty);

@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using StreamScoring.Deploy.Tests.Chart;
 using StreamScoring.Tests.Shared;
 
 namespace StreamScoring.Deploy.Tests.Support;
@@ -17,6 +19,29 @@ internal static partial class AlertRulesFile
 
     /// <summary>Path of the runbook.</summary>
     public static string RunbookPath { get; } = RepositoryPaths.File("deploy", "RUNBOOK.md");
+
+    /// <summary>Path of the chart's copy of the rules (what its PrometheusRule renders).</summary>
+    public static string ChartRulesPath { get; } = RepositoryPaths.File("helm", "streamscoring", "files", "alerts.yaml");
+
+    /// <summary>
+    /// The one base every shipped <c>runbook_url</c> (and each description's "Runbook:") starts with; the chart
+    /// replaces it with <c>prometheusRule.runbookBaseUrl</c>.
+    /// </summary>
+    public const string DefaultRunbookBaseUrl = "https://github.com/streamscoring/streamscoring/blob/main/deploy/RUNBOOK.md";
+
+    /// <summary>Name of the group that only compose and the demo load (the chart leaves it out).</summary>
+    public const string ComposeGroup = "streamscoring-compose";
+
+    /// <summary>Every alerting rule of the rule file at <paramref name="path"/>, parsed as YAML.</summary>
+    public static IReadOnlyList<AlertRule> Rules(string path) => RulesFromYaml(YamlJson.Load(path));
+
+    /// <summary>Every alerting rule of a parsed rule file (<c>groups[].rules[]</c>).</summary>
+    public static IReadOnlyList<AlertRule> RulesFromYaml(JsonNode? root) =>
+        [.. (root?["groups"]?.AsArray() ?? []).SelectMany(group => (group!["rules"]?.AsArray() ?? []).Select(rule => new AlertRule(
+            group["name"]!.GetValue<string>(),
+            rule!["alert"]?.GetValue<string>() ?? rule["record"]!.GetValue<string>(),
+            rule["expr"]!.GetValue<string>(),
+            (rule["annotations"]?.AsObject() ?? []).ToDictionary(static a => a.Key, static a => a.Value!.GetValue<string>(), StringComparer.Ordinal))))];
 
     /// <summary>The alert names, in file order.</summary>
     public static IReadOnlyList<string> AlertNames() =>

@@ -35,7 +35,10 @@ require_disk_space() {
 require_packages() {
   local pair missing=()
   for pair in "$@"; do
-    command -v "${pair%%=*}" >/dev/null 2>&1 || missing+=("${pair#*=}")
+    # Once per package (prometheus brings prometheus and promtool).
+    if ! command -v "${pair%%=*}" >/dev/null 2>&1 && [[ " ${missing[*]} " != *" ${pair#*=} "* ]]; then
+      missing+=("${pair#*=}")
+    fi
   done
   [ ${#missing[@]} -eq 0 ] && return 0
 

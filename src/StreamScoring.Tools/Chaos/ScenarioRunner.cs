@@ -194,7 +194,10 @@ internal sealed class ScenarioRunner
         }
 
         var deadLetters = TopicReader.ReadAll(context.Kafka.BootstrapServers, topics.DeadLetter, DeadLetterPartitions, TimeSpan.FromMinutes(2))
-            .Select(r => (MessageDigest.Of(r.Key, r.Value), r.Headers.TryGetLastBytes("error.code", out var code) ? System.Text.Encoding.UTF8.GetString(code) : null))
+            .Select(r => (
+                // A dead letter may carry only a prefix of a huge value; its payload.sha256 names the whole.
+                r.Headers.TryGetLastBytes(DeadLetterHeaders.PayloadSha256, out var sha) ? MessageDigest.OfValueDigest(r.Key, Convert.FromHexString(System.Text.Encoding.ASCII.GetString(sha))) : MessageDigest.Of(r.Key, r.Value),
+                r.Headers.TryGetLastBytes(DeadLetterHeaders.ErrorCode, out var code) ? System.Text.Encoding.UTF8.GetString(code) : null))
             .ToList();
         var poison = ledger.Poison();
         var dlq = DeadLetterChecker.Check(poison, deadLetters);

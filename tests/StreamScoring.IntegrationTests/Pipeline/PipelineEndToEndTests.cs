@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
@@ -93,15 +94,24 @@ public sealed class PipelineEndToEndTests(PipelineServers servers)
         Assert.Equal(applied.Count, applied.Distinct().Count());
         Assert.Equal(valid.Select(m => m.Source.Event.EventId).Order(), applied.Order());
 
-        // Dead letters: every malformed message, original bytes, the parser's error code, its source.
+        // Dead letters: every malformed message, its original bytes (the first 64 KiB of an oversized one, with the
+        // whole value's SHA-256), the parser's error code, its source.
         var dlq = TopicReader.ReadAll(scenario.Bootstrap, scenario.Topics.DeadLetter);
         Assert.Equal(malformed.Count, dlq.Count);
-        var expected = malformed.GroupBy(m => Convert.ToBase64String(m.Value)).ToDictionary(g => g.Key, g => g.Select(m => m.ExpectedError.Code()).Order().ToList());
-        foreach (var group in dlq.GroupBy(d => Convert.ToBase64String(d.Message.Value ?? [])))
+        var expected = malformed.GroupBy(m => Convert.ToHexStringLower(SHA256.HashData(m.Value))).ToDictionary(g => g.Key, g => g.Select(m => m.ExpectedError.Code()).Order().ToList());
+        foreach (var group in dlq.GroupBy(d => Header(d, DeadLetterHeaders.PayloadSha256) ?? ""))
         {
             Assert.True(expected.TryGetValue(group.Key, out var codes), "a dead letter that was never produced as malformed");
             Assert.Equal(codes, group.Select(d => Header(d, DeadLetterHeaders.ErrorCode)).Order().ToList());
         }
+
+        var byDigest = malformed.ToLookup(m => Convert.ToHexStringLower(SHA256.HashData(m.Value)));
+        Assert.All(dlq, d =>
+        {
+            var original = byDigest[Header(d, DeadLetterHeaders.PayloadSha256)!].First().Value;
+            Assert.Equal(original.AsSpan(0, Math.Min(original.Length, KafkaDefaults.DeadLetterMaxPayloadBytes)).ToArray(), d.Message.Value);
+        });
+        Assert.Contains(dlq, d => Header(d, DeadLetterHeaders.PayloadTruncated) == "true"); // the oversized inputs
 
         Assert.All(dlq, d => Assert.Equal(scenario.Topics.Input, Header(d, DeadLetterHeaders.SourceTopic)));
 

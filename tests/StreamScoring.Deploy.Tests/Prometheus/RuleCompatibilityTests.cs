@@ -8,8 +8,8 @@ using StreamScoring.Tests.Shared;
 namespace StreamScoring.Deploy.Tests.Prometheus;
 
 /// <summary>
-/// The rules mean the same under promtool 2.x, which tests them here, and Prometheus 3.x, which compose runs
-/// (prom/prometheus:v3.x) and a current Prometheus Operator deploys. Prometheus 3.0 changed
+/// The rules mean the same under promtool 2.x, which tests them here (and compose runs: StackVersionTests), and
+/// Prometheus 3.x, which a current Prometheus Operator deploys for the chart's PrometheusRule. Prometheus 3.0 changed
 /// (https://prometheus.io/docs/prometheus/latest/migration/):
 /// <list type="bullet">
 /// <item>Range selectors and subqueries are left-open: <c>[5m]</c> no longer holds a sample exactly 5 minutes old,

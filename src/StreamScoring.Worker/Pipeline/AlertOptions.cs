@@ -10,7 +10,7 @@ public sealed class AlertOptions
 
     /// <summary>
     /// The churn head. Default: manifest threshold, cooldown 24 hours, no reason codes (a daily retention list, not a
-    /// page; explaining every one cost more CPU than the demo machine has: see the README's performance section).
+    /// page; explaining every one cost more CPU than the demo machine has: see docs/performance-log.md).
     /// </summary>
     public HeadAlertOptions Churn { get; set; } = new() { Cooldown = ScoringDefaults.ChurnCooldown, Reasons = false };
 

@@ -29,6 +29,7 @@ public sealed class ReadmeCommandsTests : IDisposable
     [InlineData("training", "score-file", "--input --format --output --model --segments")]
     [InlineData("training", "calibrate", "--model --heads --eval-users --days")]
     [InlineData("training", "crossvalidate", "--folds --baselines-only --real-repeat --output")]
+    [InlineData("training", "recommend-eval", "--folds --rees46 --diginetica")]
     public void Help_DocumentedCommand_PrintsItsUsageAndOptions(string tool, string command, string options)
     {
         var result = Run(tool, RepositoryPaths.Root, command, "--help");

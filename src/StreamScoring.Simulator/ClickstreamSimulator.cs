@@ -5,7 +5,7 @@ namespace StreamScoring.Simulator;
 
 /// <summary>
 /// Generates a labelled clickstream: every user's history is simulated with the user's own seeded
-/// <see cref="Random"/>, labelled with <see cref="Core.Labels.FutureLabeler"/> (horizon end = end of the
+/// <see cref="Random"/>, labelled with <see cref="Datasets.Labels.FutureLabeler"/> (horizon end = end of the
 /// run), and the users are merged into one stream in timestamp order.
 /// </summary>
 /// <remarks>

@@ -24,9 +24,9 @@ public sealed record EventLabels
     /// <summary>The user's behaviour (wire: <c>behaviour</c>).</summary>
     public Behaviour Behaviour { get; init; }
 
-    /// <summary>See <see cref="Core.Labels.FutureLabel.WillConvert"/> (wire: <c>will_convert</c>).</summary>
+    /// <summary>See <see cref="Datasets.Labels.FutureLabel.WillConvert"/> (wire: <c>will_convert</c>).</summary>
     public bool WillConvert { get; init; }
 
-    /// <summary>See <see cref="Core.Labels.FutureLabel.WillChurn"/>; null when unknown (wire: <c>will_churn</c>).</summary>
+    /// <summary>See <see cref="Datasets.Labels.FutureLabel.WillChurn"/>; null when unknown (wire: <c>will_churn</c>).</summary>
     public bool? WillChurn { get; init; }
 }

@@ -1,11 +1,17 @@
 using System.CommandLine;
-using StreamScoring.Core.Import;
-using StreamScoring.Inference.Replay;
+using StreamScoring.Datasets.Import;
+using StreamScoring.Training.Replay;
 using StreamScoring.Inference;
 using StreamScoring.Training.Commands;
 using StreamScoring.Training.Pipeline;
 
-var model = new Option<string>("--model") { Description = "Path of model.onnx (its manifest and segments.json sit beside it).", DefaultValueFactory = _ => Path.Combine("models", "model.onnx") };
+// The default is the shipped model, found from the working directory or the binary upwards (so score-file works
+// from anywhere inside a checkout, and from the built binary's folder).
+var model = new Option<string>("--model")
+{
+    Description = "Path of model.onnx (its manifest and segments.json sit beside it).",
+    DefaultValueFactory = _ => RepositoryFiles.Find(Path.Combine("models", "model.onnx")) ?? Path.Combine("models", "model.onnx"),
+};
 var rees46 = new Option<string[]>("--rees46") { Description = "REES46 CSV files (default: every CSV under models/data/rees46).", AllowMultipleArgumentsPerToken = true };
 
 var diginetica = new Option<string?>("--diginetica") { Description = "DIGINETICA directory (train-item-views.csv, train-purchases.csv, product-categories.csv); default models/data/diginetica, else ../shared/data/diginetica." };
@@ -94,7 +100,7 @@ crossValidate.SetAction(parse => Guard(() =>
         GroupDropout = parse.GetValue(groupDropout),
         RealRepeat = parse.GetValue(realRepeat),
     };
-    var (real, bad) = StreamScoring.Training.Data.Datasets.FromRealSources("real", Rees46Files(parse.GetValue(rees46)), DigineticaDirectory(parse.GetValue(diginetica)), _ => true);
+    var (real, bad) = StreamScoring.Training.Data.TrainingData.FromRealSources("real", Rees46Files(parse.GetValue(rees46)), DigineticaDirectory(parse.GetValue(diginetica)), _ => true);
     Console.Error.WriteLine($"[cv] {real.Events.Count} real events ({bad} bad rows)");
     var result = CrossValidation.Run(real, cv, Console.Error);
     var json = ModelCard.CrossValidationJson(result);
@@ -172,7 +178,7 @@ static IReadOnlyList<string> Rees46Files(string[]? given) =>
 
 static string? DigineticaDirectory(string? given) =>
     given ?? new[] { Path.Combine("models", "data", "diginetica"), Path.Combine("..", "shared", "data", "diginetica") }
-        .FirstOrDefault(d => File.Exists(Path.Combine(d, StreamScoring.Core.Import.DigineticaReader.ViewsFile)));
+        .FirstOrDefault(d => File.Exists(Path.Combine(d, StreamScoring.Datasets.Import.DigineticaReader.ViewsFile)));
 
 // A broken model, manifest, segments file or model card is a clear one-line error and exit code 2, not a stack trace.
 static int Guard(Func<int> run)

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using StreamScoring.Core.Events;
-using StreamScoring.Core.Labels;
+using StreamScoring.Datasets.Labels;
 using StreamScoring.Simulator.Catalogue;
 using StreamScoring.Simulator.Internal;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using StreamScoring.Core.Events;
-using StreamScoring.Core.Labels;
+using StreamScoring.Datasets.Labels;
 using StreamScoring.Simulator.Catalogue;
 
 namespace StreamScoring.Simulator.Internal;

@@ -4,7 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using StreamScoring.Core.Events;
-using StreamScoring.Core.Import;
+using StreamScoring.Datasets.Import;
 using StreamScoring.Kafka;
 using StreamScoring.Tools.Internal;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using StreamScoring.Core.Import;
+using StreamScoring.Datasets.Import;
 using StreamScoring.Inference;
 using StreamScoring.Simulator;
 using StreamScoring.Training.Data;
@@ -68,13 +68,13 @@ public static class EvaluateCommand
     {
         if (format == EventFileFormat.Rees46)
         {
-            var (stream, bad) = Datasets.FromRees46(Path.GetFileName(path), [path], _ => true);
-            var (relabelled, points) = Datasets.SessionConversion(stream);
+            var (stream, bad) = TrainingData.FromRees46(Path.GetFileName(path), [path], _ => true);
+            var (relabelled, points) = TrainingData.SessionConversion(stream);
             return (FeatureReplay.Build(relabelled, points), bad);
         }
 
         var lines = LabelledEventReader.ReadFile(path).ToList();
-        var labelled = Datasets.FromLabelled(Path.GetFileName(path), lines.Where(l => l.IsValid).Select(l => l.Event!));
+        var labelled = TrainingData.FromLabelled(Path.GetFileName(path), lines.Where(l => l.IsValid).Select(l => l.Event!));
         return (FeatureReplay.Build(labelled, FeatureReplay.SamplePerUser(labelled, EvaluationSets.PointsPerUser, 1)), lines.Count(l => !l.IsValid));
     }
 }

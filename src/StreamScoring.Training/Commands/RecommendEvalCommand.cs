@@ -25,8 +25,8 @@ public static class RecommendEvalCommand
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(log);
-        var (real, bad) = Datasets.FromRealSources("real", rees46Files, digineticaDirectory, _ => true);
-        var sessions = ItemSessions.FromEvents(real.Events, e => Datasets.SourceOf(e.UserId));
+        var (real, bad) = TrainingData.FromRealSources("real", rees46Files, digineticaDirectory, _ => true);
+        var sessions = ItemSessions.FromEvents(real.Events, e => TrainingData.SourceOf(e.UserId));
         if (sessions.Count == 0)
         {
             log.WriteLine("error: no session with two or more items in the real data (give --rees46 files or --diginetica)");

@@ -24,7 +24,7 @@ namespace StreamScoring.Training.Pipeline;
 /// (<see cref="LogisticRegression"/> on the 98 window aggregates), <c>logistic (aggregates + context)</c> (the same with
 /// the <see cref="ContextFeatureNames"/>, encoded out of fold) and that model fitted per source. The transformer of each fold is trained on a
 /// smaller simulator run plus the real training folds' events (every event a scoring point, labels by
-/// <see cref="Core.Labels.FutureLabeler"/>) with a short budget (<see cref="CrossValidationSettings.MinutesPerFold"/>),
+/// <see cref="Datasets.Labels.FutureLabeler"/>) with a short budget (<see cref="CrossValidationSettings.MinutesPerFold"/>),
 /// and its conversion head calibrated on a separate simulator run; the shipped model trains longer on more data,
 /// so these figures estimate the procedure, conservatively.
 /// </remarks>
@@ -73,7 +73,7 @@ public static class CrossValidation
         ArgumentNullException.ThrowIfNull(log);
         var clock = Stopwatch.StartNew();
         var k = settings.Folds;
-        var (relabelled, points) = Datasets.SessionConversion(real);
+        var (relabelled, points) = TrainingData.SessionConversion(real);
         var eval = FeatureReplay.Build(relabelled, points);
         var n = eval.Count;
         var labels = new float[n];
@@ -108,7 +108,7 @@ public static class CrossValidation
             scores[TransformerModel] = new float[n];
             scores[TransformerRawModel] = new float[n];
             log.WriteLine($"[cv] simulating {settings.SimUsers} users for the folds' transformer training; calibration run of {settings.CalibrationUsers} users");
-            var simStream = Datasets.FromSimulator("cv-simulator", SimulatorOptions.Training(settings.Seed) with { Users = settings.SimUsers, Days = settings.SimDays });
+            var simStream = TrainingData.FromSimulator("cv-simulator", SimulatorOptions.Training(settings.Seed) with { Users = settings.SimUsers, Days = settings.SimDays });
             sim = FeatureReplay.Build(simStream, FeatureReplay.SamplePerUser(simStream, settings.SamplesPerUser, settings.Seed));
             realTraining = FeatureReplay.Build(real, Enumerable.Range(0, real.Events.Count));
             calibration = EvaluationSets.SimulatorCalibration(settings.CalibrationUsers, settings.SimDays);
@@ -171,7 +171,7 @@ public static class CrossValidation
         {
             foreach (var source in new[] { "all", "rees46", "diginetica" })
             {
-                var keep = Enumerable.Range(0, n).Where(i => source == "all" || Datasets.SourceOf(eval.UserOf(i)) == source).ToArray();
+                var keep = Enumerable.Range(0, n).Where(i => source == "all" || TrainingData.SourceOf(eval.UserOf(i)) == source).ToArray();
                 if (keep.Length == 0)
                 {
                     continue;
@@ -260,10 +260,10 @@ public static class CrossValidation
 
         foreach (var source in new[] { "rees46", "diginetica" })
         {
-            var sourceTrain = train.Where(i => Datasets.SourceOf(eval.UserOf(i)) == source).ToArray();
+            var sourceTrain = train.Where(i => TrainingData.SourceOf(eval.UserOf(i)) == source).ToArray();
             // A source without training rows (data of one source only) falls back to the pooled model.
             var perSource = sourceTrain.Length == 0 ? combined : Fit(sourceTrain, i => Concat(aggregates.AsSpan(i * a, a), context.AsSpan(i * c, c)), a + c);
-            foreach (var i in test.Where(i => Datasets.SourceOf(eval.UserOf(i)) == source))
+            foreach (var i in test.Where(i => TrainingData.SourceOf(eval.UserOf(i)) == source))
             {
                 scores[LogisticContextPerSourceModel][i] = perSource.Predict(Concat(aggregates.AsSpan(i * a, a), context.AsSpan(i * c, c)));
             }
@@ -331,7 +331,7 @@ public static class CrossValidation
             context[(i * c) + 1] = (float)product.Rate(products[i], categoryRate);
             context[(i * c) + 2] = (float)brand.Rate(brands[i]);
             context[(i * c) + 3] = events[i].Price > 0 && medianPrice.TryGetValue(categories[i], out var median) ? (float)Math.Log(events[i].Price / median) : 0;
-            context[(i * c) + 4] = Datasets.SourceOf(eval.UserOf(i)) == "diginetica" ? 1 : 0;
+            context[(i * c) + 4] = TrainingData.SourceOf(eval.UserOf(i)) == "diginetica" ? 1 : 0;
         }
     }
 

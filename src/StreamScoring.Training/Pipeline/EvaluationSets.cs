@@ -6,7 +6,7 @@ namespace StreamScoring.Training.Pipeline;
 /// <summary>
 /// The fixed evaluation datasets of the model card. None of them is used for training: the
 /// simulator runs use other seeds (and the held-out run another behaviour mix and intensity),
-/// and the REES46 users are the ~20 % that <see cref="Datasets.IsHeldOutUser"/> keeps out.
+/// and the REES46 users are the ~20 % that <see cref="TrainingData.IsHeldOutUser"/> keeps out.
 /// </summary>
 public static class EvaluationSets
 {
@@ -22,7 +22,7 @@ public static class EvaluationSets
     /// <summary>The held-out simulator run: all heads.</summary>
     public static SampleSet SimulatorHeldOut(int users, int days)
     {
-        var stream = Datasets.FromSimulator("simulator-heldout", SimulatorOptions.HeldOut(HeldOutSeed) with { Users = users, Days = days });
+        var stream = TrainingData.FromSimulator("simulator-heldout", SimulatorOptions.HeldOut(HeldOutSeed) with { Users = users, Days = days });
         return FeatureReplay.Build(stream, FeatureReplay.SamplePerUser(stream, PointsPerUser, HeldOutSeed));
     }
 
@@ -38,7 +38,7 @@ public static class EvaluationSets
     /// fitted and alert thresholds chosen here, never on evaluation data.
     /// </summary>
     public static LabelledEvents SimulatorCalibrationStream(int users, int days) =>
-        Datasets.FromSimulator("simulator-calibration", SimulatorOptions.Training(CalibrationSeed) with { Users = users, Days = days });
+        TrainingData.FromSimulator("simulator-calibration", SimulatorOptions.Training(CalibrationSeed) with { Users = users, Days = days });
 
     /// <summary>
     /// REES46 held-out users, session-level conversion: scored after each event before the session's
@@ -46,8 +46,8 @@ public static class EvaluationSets
     /// </summary>
     public static (SampleSet Samples, int BadRows) Rees46HeldOut(IEnumerable<string> files)
     {
-        var (stream, bad) = Datasets.FromRees46("rees46-heldout", files, Datasets.IsHeldOutUser);
-        var (relabelled, points) = Datasets.SessionConversion(stream);
+        var (stream, bad) = TrainingData.FromRees46("rees46-heldout", files, TrainingData.IsHeldOutUser);
+        var (relabelled, points) = TrainingData.SessionConversion(stream);
         return (FeatureReplay.Build(relabelled, points), bad);
     }
 }

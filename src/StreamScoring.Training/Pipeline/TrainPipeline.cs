@@ -36,8 +36,8 @@ public static class TrainPipeline
         var version = settings.ModelVersion ?? DefaultModelVersion(time.GetUtcNow(), settings.Seed);
 
         log.WriteLine($"[data] simulating {settings.SimUsers} users x {settings.SimDays} days (seed {settings.Seed})");
-        var sim = Datasets.FromSimulator("simulator-train", SimulatorOptions.Training(settings.Seed) with { Users = settings.SimUsers, Days = settings.SimDays });
-        var (rees, badRows) = Datasets.FromRealSources("real-train", settings.Rees46Files, settings.DigineticaDirectory, _ => true);
+        var sim = TrainingData.FromSimulator("simulator-train", SimulatorOptions.Training(settings.Seed) with { Users = settings.SimUsers, Days = settings.SimDays });
+        var (rees, badRows) = TrainingData.FromRealSources("real-train", settings.Rees46Files, settings.DigineticaDirectory, _ => true);
         var samples = FeatureReplay.Build(sim, FeatureReplay.SamplePerUser(sim, settings.SamplesPerUser, settings.Seed));
         var reesSamples = FeatureReplay.Build(rees, Enumerable.Range(0, rees.Events.Count));
         for (var r = 0; r < settings.Rees46Repeat; r++)

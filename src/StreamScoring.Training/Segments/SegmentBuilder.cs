@@ -73,9 +73,9 @@ public static class SegmentBuilder
         ArgumentNullException.ThrowIfNull(log);
         using var scorer = new OnnxScorer(modelPath, new OnnxScorerOptions { Device = ScoringDevice.Cpu });
         log.WriteLine($"[segments] model {scorer.ModelVersion}; simulating the training users ({settings.SimUsers} x {settings.SimDays} days, seed {settings.Seed})");
-        var sim = Datasets.FromSimulator("simulator-train", Simulator.SimulatorOptions.Training(settings.Seed) with { Users = settings.SimUsers, Days = settings.SimDays });
+        var sim = TrainingData.FromSimulator("simulator-train", Simulator.SimulatorOptions.Training(settings.Seed) with { Users = settings.SimUsers, Days = settings.SimDays });
         // The real users train used: every REES46 user and DIGINETICA session (train keeps none back; CV measures real data).
-        var (rees, _) = Datasets.FromRealSources("real-train", settings.Rees46Files, settings.DigineticaDirectory, _ => true);
+        var (rees, _) = TrainingData.FromRealSources("real-train", settings.Rees46Files, settings.DigineticaDirectory, _ => true);
         var rows = Rows(scorer, [sim, rees]);
         var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath)) ?? ".", SegmentCentroids.FileName);
         var file = k is not null || !File.Exists(path)

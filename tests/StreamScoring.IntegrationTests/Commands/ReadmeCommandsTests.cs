@@ -20,7 +20,6 @@ public sealed class ReadmeCommandsTests : IDisposable
 
     [Theory]
     [InlineData("worker", "run", "")]
-    [InlineData("worker", "score-file", "--input --format --output --model")]
     [InlineData("tools", "demo", "--duration --rate --warmup --json")]
     [InlineData("tools", "replay", "--input --format --speedup")]
     [InlineData("tools", "chaos", "--events --scenario --json")]
@@ -42,12 +41,26 @@ public sealed class ReadmeCommandsTests : IDisposable
         }
     }
 
+    /// <summary>The image ships the service only: scoring files is the training tool's job.</summary>
     [Fact]
-    public void WorkerScoreFile_Rees46FixtureFromRepositoryRoot_ScoresEveryRowWithTheShippedModel()
+    public void Worker_Help_OffersOnlyRun()
+    {
+        var help = Run("worker", RepositoryPaths.Root, "--help");
+        var scoreFile = Run("worker", RepositoryPaths.Root, "score-file", "--input", Rees46Fixture, "--output", Path.Combine(_dir, "scores.jsonl"));
+
+        Assert.True(help.Exit == 0, help.ToString());
+        Assert.Contains("run", help.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("score-file", help.Stdout, StringComparison.Ordinal);
+        Assert.NotEqual(0, scoreFile.Exit);
+        Assert.False(File.Exists(Path.Combine(_dir, "scores.jsonl")));
+    }
+
+    [Fact]
+    public void TrainingScoreFile_Rees46FixtureFromRepositoryRoot_ScoresEveryRowWithTheShippedModel()
     {
         var output = Path.Combine(_dir, "scores.jsonl");
 
-        var result = Run("worker", RepositoryPaths.Root, "score-file", "--input", Rees46Fixture, "--format", "rees46", "--output", output);
+        var result = Run("training", RepositoryPaths.Root, "score-file", "--input", Rees46Fixture, "--format", "rees46", "--output", output);
 
         Assert.True(result.Exit == 0, result.ToString());
         var rows = File.ReadAllLines(RepositoryPaths.File(Rees46Fixture)).Skip(1).ToList(); // header
@@ -56,11 +69,11 @@ public sealed class ReadmeCommandsTests : IDisposable
 
     /// <summary>Regression: the default --model was relative to the working directory, so score-file failed elsewhere.</summary>
     [Fact]
-    public void WorkerScoreFile_OutsideTheRepository_FindsTheShippedModel()
+    public void TrainingScoreFile_OutsideTheRepository_FindsTheShippedModel()
     {
         var output = Path.Combine(_dir, "scores.jsonl");
 
-        var result = Run("worker", _dir, "score-file", "--input", RepositoryPaths.File(Rees46Fixture), "--format", "rees46", "--output", output);
+        var result = Run("training", _dir, "score-file", "--input", RepositoryPaths.File(Rees46Fixture), "--format", "rees46", "--output", output);
 
         Assert.True(result.Exit == 0, result.ToString());
         Assert.DoesNotContain("does not exist", result.Stderr, StringComparison.Ordinal);

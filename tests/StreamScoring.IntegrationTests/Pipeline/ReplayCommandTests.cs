@@ -1,6 +1,6 @@
 using System.Text;
 using StreamScoring.Core.Events;
-using StreamScoring.Core.Import;
+using StreamScoring.Datasets.Import;
 using StreamScoring.Tools.Replay;
 
 namespace StreamScoring.IntegrationTests.Pipeline;

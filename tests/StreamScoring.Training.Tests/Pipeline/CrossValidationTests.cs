@@ -26,7 +26,7 @@ public sealed class CrossValidationTests
             }
         }
 
-        return Datasets.FromUnlabelled("random", events);
+        return TrainingData.FromUnlabelled("random", events);
     }
 
     private static ClickEvent Event(int user, long ts, EventType type) => new()
@@ -62,7 +62,7 @@ public sealed class CrossValidationTests
     {
         // Target encoding leaks when a row's rate includes its own label. Flipping every label of one fold must leave
         // that fold's features unchanged, for the held-out fold (0) and for a training fold (1).
-        var (stream, points) = Datasets.SessionConversion(RandomPurchases(200, seed: 5));
+        var (stream, points) = TrainingData.SessionConversion(RandomPurchases(200, seed: 5));
         var eval = FeatureReplay.Build(stream, points);
         var labels = Enumerable.Range(0, eval.Count).Select(i => eval.LabelOf(i, StreamScoring.Core.Features.FeatureSpec.ConversionHead) == true ? 1f : 0f).ToArray();
         var fold = Enumerable.Range(0, eval.Count).Select(i => CrossValidation.FoldOf(eval.UserOf(i), 5)).ToArray();

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using StreamScoring.Core.Import;
+using StreamScoring.Datasets.Import;
 using StreamScoring.Simulator;
 using StreamScoring.Training.Commands;
 using StreamScoring.Training.Tests.Model;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text;
-using StreamScoring.Core.Import;
-using StreamScoring.Inference.Replay;
+using StreamScoring.Datasets.Import;
+using StreamScoring.Training.Replay;
 using StreamScoring.Inference;
 using StreamScoring.Simulator;
 using StreamScoring.Training.Tests.Model;

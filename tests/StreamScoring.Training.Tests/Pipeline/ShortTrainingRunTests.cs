@@ -19,7 +19,7 @@ public sealed class ShortTrainingRunTests : IDisposable
     [Fact]
     public void Train_FewStepsOnSimulatorFeatures_ExportsOnnxThatMatchesTorch()
     {
-        var stream = Datasets.FromSimulator("toy", SimulatorOptions.Training(11) with { Users = 60, Days = 3 });
+        var stream = TrainingData.FromSimulator("toy", SimulatorOptions.Training(11) with { Users = 60, Days = 3 });
         var samples = FeatureReplay.Build(stream, FeatureReplay.SamplePerUser(stream, 8, seed: 11));
         var trainer = new Trainer(new TrainerOptions { Epochs = 2, BatchSize = 64, Seed = 11, Threads = 1, ProgressInterval = 1000 });
 

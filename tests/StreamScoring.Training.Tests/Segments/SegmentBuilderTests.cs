@@ -15,7 +15,7 @@ public sealed class SegmentBuilderTests : IDisposable
     public void Dispose() => _scorer.Dispose();
 
     private List<SegmentUserRow> CreateRows() =>
-        SegmentBuilder.Rows(_scorer, [Datasets.FromSimulator("toy", SimulatorOptions.Training(11) with { Users = 80, Days = 3 })]);
+        SegmentBuilder.Rows(_scorer, [TrainingData.FromSimulator("toy", SimulatorOptions.Training(11) with { Users = 80, Days = 3 })]);
 
     [Fact]
     public void Rows_SimulatedUsers_OneRowPerUserWithItsModelInputAtTheLastEvent()

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
-using StreamScoring.Core.Import;
+using StreamScoring.Datasets.Import;
+using StreamScoring.Inference;
 
-namespace StreamScoring.Inference.Replay;
+namespace StreamScoring.Training.Replay;
 
 /// <summary>
-/// The <c>score-file</c> command (in the model tool and the worker): replays a file in timestamp order through the in-memory window state and the
+/// The model tool's <c>score-file</c> command: replays a file in timestamp order through the in-memory window state and the
 /// ONNX model, writing one JSON line per valid input event with the scores after that event.
 /// </summary>
 public static class FileScorer

@@ -1,6 +1,6 @@
 using StreamScoring.Tests.Shared;
 
-namespace StreamScoring.Core.Tests;
+namespace StreamScoring.Datasets.Tests;
 
 /// <summary>Locates files under the repository's <c>models/data</c> folder.</summary>
 internal static class TestData

@@ -1,6 +1,6 @@
 using StreamScoring.Core.Events;
 
-namespace StreamScoring.Core.Import;
+namespace StreamScoring.Datasets.Import;
 
 /// <summary>One data line of an input file: the event, or why the line is invalid.</summary>
 /// <param name="Line">1-based number of the data line (a CSV header is not counted).</param>

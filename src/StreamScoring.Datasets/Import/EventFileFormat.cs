@@ -1,4 +1,4 @@
-namespace StreamScoring.Core.Import;
+namespace StreamScoring.Datasets.Import;
 
 /// <summary>Input file formats of <c>score-file</c>, <c>evaluate</c> and <c>replay</c>.</summary>
 public enum EventFileFormat

@@ -1,7 +1,7 @@
 using System.Globalization;
 using StreamScoring.Core.Events;
 
-namespace StreamScoring.Core.Import;
+namespace StreamScoring.Datasets.Import;
 
 /// <summary>
 /// Reads the REES46 "eCommerce behavior data from multi category store" CSV format

@@ -1,4 +1,4 @@
-namespace StreamScoring.Core.Labels;
+namespace StreamScoring.Datasets.Labels;
 
 /// <summary>The outcome of one session of a user (see <see cref="SessionLabels"/>).</summary>
 /// <param name="SessionId">The session id.</param>

@@ -1,4 +1,4 @@
-namespace StreamScoring.Core.Labels;
+namespace StreamScoring.Datasets.Labels;
 
 /// <summary>What happens after one event of a user, as computed by <see cref="FutureLabeler"/>.</summary>
 /// <param name="WillConvert">

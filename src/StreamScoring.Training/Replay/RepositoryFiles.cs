@@ -1,4 +1,4 @@
-namespace StreamScoring.Worker.Hosting;
+namespace StreamScoring.Training.Replay;
 
 /// <summary>Finds repository files (the shipped model) from the working directory or the binary's location.</summary>
 internal static class RepositoryFiles

@@ -1,13 +1,13 @@
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
-using StreamScoring.Core.Import;
-using StreamScoring.Core.Labels;
+using StreamScoring.Datasets.Import;
+using StreamScoring.Datasets.Labels;
 using StreamScoring.Simulator;
 
 namespace StreamScoring.Training.Data;
 
 /// <summary>Turns the project's data sources into labelled, time-ordered streams.</summary>
-public static class Datasets
+public static class TrainingData
 {
     /// <summary>Share of REES46 users held out from training (by a stable hash of the user id).</summary>
     public const int Rees46HoldOutModulus = 5;

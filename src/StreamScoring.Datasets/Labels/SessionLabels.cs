@@ -1,6 +1,6 @@
 using StreamScoring.Core.Events;
 
-namespace StreamScoring.Core.Labels;
+namespace StreamScoring.Datasets.Labels;
 
 /// <summary>
 /// Per-session purchase outcomes of one user, for the session-level conversion evaluation:

@@ -1,7 +1,7 @@
 using StreamScoring.Core.Events;
-using StreamScoring.Core.Labels;
+using StreamScoring.Datasets.Labels;
 
-namespace StreamScoring.Core.Tests.Labels;
+namespace StreamScoring.Datasets.Tests.Labels;
 
 public sealed class SessionLabelsTests
 {

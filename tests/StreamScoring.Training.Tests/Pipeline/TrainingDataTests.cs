@@ -20,7 +20,7 @@ public class DatasetsTests
     [Fact]
     public void SessionConversion_PointsStopAtFirstPurchase_LabelIsSessionOutcome()
     {
-        var stream = Datasets.FromUnlabelled("t",
+        var stream = TrainingData.FromUnlabelled("t",
         [
             Event("a", "s1", 0, EventType.View),
             Event("a", "s1", 1, EventType.Cart),
@@ -30,7 +30,7 @@ public class DatasetsTests
             Event("b", "s2", 5, EventType.View),
         ]);
 
-        var (relabelled, points) = Datasets.SessionConversion(stream);
+        var (relabelled, points) = TrainingData.SessionConversion(stream);
 
         var scored = points.Select(i => (relabelled.Events[i].EventId, relabelled.Labels[i].Conversion)).ToList();
         Assert.Equal(4, scored.Count);
@@ -44,7 +44,7 @@ public class DatasetsTests
     [Fact]
     public void FromUnlabelled_ConversionFromFutureEvents_FraudAndChurnUnknown()
     {
-        var stream = Datasets.FromUnlabelled("t", [Event("a", "s1", 1, EventType.Purchase), Event("a", "s1", 0, EventType.View)]);
+        var stream = TrainingData.FromUnlabelled("t", [Event("a", "s1", 1, EventType.Purchase), Event("a", "s1", 0, EventType.View)]);
 
         Assert.Equal(EventType.View, stream.Events[0].Type); // sorted by time
         Assert.Equal(new SampleLabels(null, null, true), stream.Labels[0]);
@@ -55,7 +55,7 @@ public class DatasetsTests
     public void FeatureReplay_Sample_EqualsTheServingStateAfterThatEvent()
     {
         var events = Enumerable.Range(0, 10).Select(m => Event("a", "s1", m, m == 9 ? EventType.Purchase : EventType.View)).ToList();
-        var stream = Datasets.FromUnlabelled("t", events);
+        var stream = TrainingData.FromUnlabelled("t", events);
 
         var samples = FeatureReplay.Build(stream, [4]);
 
@@ -78,7 +78,7 @@ public class DatasetsTests
     {
         var events = Enumerable.Range(0, 50).Select(m => Event("bot", "s", m, EventType.View))
             .Append(Event("human", "h", 0, EventType.View)).ToList();
-        var stream = Datasets.FromUnlabelled("t", events);
+        var stream = TrainingData.FromUnlabelled("t", events);
 
         var first = FeatureReplay.SamplePerUser(stream, 10, seed: 1);
         var second = FeatureReplay.SamplePerUser(stream, 10, seed: 1);
@@ -92,8 +92,8 @@ public class DatasetsTests
     public void IsHeldOutUser_IsStableAndAboutAFifth()
     {
         var users = Enumerable.Range(0, 10_000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        var share = users.Count(Datasets.IsHeldOutUser) / (double)users.Count;
+        var share = users.Count(TrainingData.IsHeldOutUser) / (double)users.Count;
         Assert.InRange(share, 0.18, 0.22);
-        Assert.Equal(users.Where(Datasets.IsHeldOutUser), users.Where(Datasets.IsHeldOutUser));
+        Assert.Equal(users.Where(TrainingData.IsHeldOutUser), users.Where(TrainingData.IsHeldOutUser));
     }
 }

@@ -1,7 +1,7 @@
 using StreamScoring.Core.Events;
-using StreamScoring.Core.Import;
+using StreamScoring.Datasets.Import;
 
-namespace StreamScoring.Core.Tests.Import;
+namespace StreamScoring.Datasets.Tests.Import;
 
 public class Rees46CsvReaderTests
 {

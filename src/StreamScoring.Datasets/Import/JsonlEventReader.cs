@@ -1,7 +1,7 @@
 using System.Text;
 using StreamScoring.Core.Events;
 
-namespace StreamScoring.Core.Import;
+namespace StreamScoring.Datasets.Import;
 
 /// <summary>Reads JSON-lines files of clickstream events (one wire-format event per line).</summary>
 public static class JsonlEventReader

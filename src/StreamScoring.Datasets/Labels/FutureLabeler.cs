@@ -1,6 +1,6 @@
 using StreamScoring.Core.Events;
 
-namespace StreamScoring.Core.Labels;
+namespace StreamScoring.Datasets.Labels;
 
 /// <summary>
 /// Computes the forward-looking training labels (conversion and churn) of one user's events.

@@ -1,7 +1,7 @@
 using System.Globalization;
 using StreamScoring.Core.Events;
 
-namespace StreamScoring.Core.Import;
+namespace StreamScoring.Datasets.Import;
 
 /// <summary>
 /// Maps the DIGINETICA (CIKM Cup 2016, track 2) files onto the event schema: <c>train-item-views.csv</c>

@@ -52,6 +52,7 @@ internal static class DemoRunner
         kafka.CreateTopic(topics.Input, options.Partitions);
         kafka.CreateTopic(topics.Scores, 8);
         kafka.CreateTopic(topics.DeadLetter, 4);
+        kafka.CreateTopic(topics.CampaignStats, 1);
         foreach (var topic in new[] { topics.FraudAlerts, topics.ChurnAlerts, topics.ConversionAlerts })
         {
             kafka.CreateTopic(topic, 2);

@@ -64,6 +64,17 @@ internal sealed class DemoTraffic
         _run = seed * 1000;
     }
 
+    /// <summary>
+    /// The simulator options of demo run <paramref name="run"/>: the training mix, <see cref="UsersPerRun"/> users over
+    /// 14 days, with the planted campaign <see cref="CampaignId"/> from day 7 (so the campaign statistics have a
+    /// campaign with a known effect and a week of pre-period behaviour).
+    /// </summary>
+    public static SimulatorOptions RunOptions(int run) =>
+        SimulatorOptions.Training(run) with { Users = UsersPerRun, Days = 14, Campaign = new CampaignPlan { Id = CampaignId, StartOffset = TimeSpan.FromDays(7) } };
+
+    /// <summary>The id of the demo's planted campaign.</summary>
+    public const string CampaignId = "cmp-demo";
+
     /// <summary>Messages prepared.</summary>
     public int Count => _count;
 
@@ -84,7 +95,7 @@ internal sealed class DemoTraffic
         while (_count < count)
         {
             var prefix = $"r{_run}-";
-            var options = SimulatorOptions.Training(_run) with { Users = UsersPerRun, Days = 14 };
+            var options = RunOptions(_run);
             _run++;
             var run = _runNewest.Count;
             _runNewest.Add(long.MinValue);

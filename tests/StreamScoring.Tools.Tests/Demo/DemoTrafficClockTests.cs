@@ -37,7 +37,7 @@ public sealed class DemoTrafficClockTests
         var traffic = CreateSut(clock);
 
         // The run DemoTraffic draws first for this seed (its run counter starts at seed * 1000).
-        var simulated = ClickstreamSimulator.Generate(SimulatorOptions.Training(Seed * 1000) with { Users = DemoTraffic.UsersPerRun, Days = 14 })
+        var simulated = ClickstreamSimulator.Generate(DemoTraffic.RunOptions(Seed * 1000))
             .Take(Count).Select(l => l.Event).ToList();
         var shift = clock.GetUtcNow().ToUnixTimeMilliseconds() - simulated.Max(e => e.TimestampMs);
         for (var i = 0; i < Count; i++)

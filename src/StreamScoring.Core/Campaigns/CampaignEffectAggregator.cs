@@ -130,16 +130,23 @@ public sealed class CampaignEffectAggregator
         }
     }
 
-    /// <summary>Sets the user's segment (the model's latest); ignored for a user with no event observed.</summary>
+    /// <summary>
+    /// Sets the user's segment (the model's latest). A user not observed yet is added: in the worker a score can be
+    /// published before the notification of the event that caused it arrives (until the user's first event, such an
+    /// entry is forgotten at the next <see cref="Snapshot"/>).
+    /// </summary>
     public void SetSegment(string userId, int segment)
     {
         ArgumentNullException.ThrowIfNull(userId);
         lock (_gate)
         {
-            if (_users.TryGetValue(userId, out var user))
+            if (!_users.TryGetValue(userId, out var user))
             {
-                user.Segment = segment;
+                user = new UserCampaignActivity();
+                _users.Add(userId, user);
             }
+
+            user.Segment = segment;
         }
     }
 

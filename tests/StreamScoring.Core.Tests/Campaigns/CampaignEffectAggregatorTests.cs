@@ -134,6 +134,22 @@ public sealed class CampaignEffectAggregatorTests
     }
 
     [Fact]
+    public void SetSegment_BeforeTheUsersFirstEvent_SegmentKept()
+    {
+        // In the worker a score can be published before the notification of the event that caused it arrives.
+        var sut = new CampaignEffectAggregator();
+        sut.SetSegment("a", 4);
+        Add(sut, "a", CampaignStart, EventType.View, campaign: Campaign);
+        Add(sut, "b", CampaignStart, EventType.View, segment: 4);
+        Add(sut, "c", CampaignStart, EventType.View, segment: 4);
+
+        var cell = Assert.Single(sut.Snapshot(CampaignStart.AddMinutes(5)), c => c.Window == TimeSpan.FromHours(1));
+
+        Assert.Equal(4, cell.Segment);
+        Assert.Equal((1L, 2L), (cell.Treated.Users, cell.Control.Users));
+    }
+
+    [Fact]
     public void Observe_MoreLiveCampaignsThanTheCap_ExtraCampaignExposesNoOne()
     {
         var sut = new CampaignEffectAggregator(new CampaignEffectSettings { MaxCampaigns = 2 });

@@ -34,15 +34,15 @@ internal static class DemoOutputs
         };
     }
 
-    /// <summary>The latest message per (segment, window) of <paramref name="campaign"/> on the campaign-stats topic, and the count of all messages.</summary>
+    /// <summary>The messages of <paramref name="campaign"/> in the last computation on the campaign-stats topic, and the count of all messages.</summary>
     public static DemoCampaignSummary CampaignStats(string bootstrap, string topic, string campaign, ILogger log)
     {
         var messages = ReadAll(bootstrap, topic, log)
             .Select(v => JsonSerializer.Deserialize(v, CampaignStatsJsonContext.Default.CampaignStatsMessage)!)
             .ToList();
-        var latest = messages.Where(m => m.Campaign == campaign)
-            .GroupBy(m => (m.Segment?.Id, m.Window))
-            .Select(g => g.MaxBy(m => m.ComputedAt)!)
+        // One computation's messages share computed_at and form a complete set: the last set is the current view.
+        var last = messages.Count == 0 ? default : messages.Max(m => m.ComputedAt);
+        var latest = messages.Where(m => m.Campaign == campaign && m.ComputedAt == last)
             .OrderBy(m => m.WindowSeconds).ThenByDescending(m => m.Treated.Users)
             .Select(m => new DemoCampaignCell
             {

@@ -16,8 +16,9 @@ namespace StreamScoring.Worker.Messages;
 /// </code>
 /// </summary>
 /// <remarks>
-/// A worker sees only the users of its partitions, so its estimate covers those users. To merge several workers, a
-/// subscriber keeps the latest message per (worker, campaign, segment, window), adds the workers' <c>treated</c> and
+/// A worker sees only the users of its partitions, so its estimate covers those users. The messages of one
+/// computation share <c>computed_at</c> and form a complete set (a cell absent from it has no treated user now). To
+/// merge several workers, a subscriber keeps each worker's latest set, adds the workers' <c>treated</c> and
 /// <c>control</c> sums field by field (users are disjoint across workers) and recomputes the estimate with
 /// <see cref="Core.Campaigns.CampaignEffectEstimator"/> (the formulas are in its remarks).
 /// </remarks>

@@ -87,6 +87,9 @@ public static class KafkaDefaults
     /// <summary>Default score output topic.</summary>
     public const string ScoresTopic = "user-scores";
 
+    /// <summary>Default campaign-effect statistics topic.</summary>
+    public const string CampaignStatsTopic = "campaign-stats";
+
     /// <summary>Default fraud alert topic.</summary>
     public const string FraudAlertsTopic = "alerts.fraud";
 

@@ -16,6 +16,10 @@ public sealed class TopicOptions
     [Required(AllowEmptyStrings = false, ErrorMessage = "Kafka:Topics:Scores must name a topic.")]
     public string Scores { get; set; } = KafkaDefaults.ScoresTopic;
 
+    /// <summary>Campaign-effect statistics, one message per (campaign, segment, window) every minute. Default <c>campaign-stats</c>.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Kafka:Topics:CampaignStats must name a topic.")]
+    public string CampaignStats { get; set; } = KafkaDefaults.CampaignStatsTopic;
+
     /// <summary>Fraud alerts. Default <c>alerts.fraud</c>.</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "Kafka:Topics:FraudAlerts must name a topic.")]
     public string FraudAlerts { get; set; } = KafkaDefaults.FraudAlertsTopic;

@@ -27,6 +27,12 @@ public sealed record EventLabels
     /// <summary>See <see cref="Datasets.Labels.FutureLabel.WillConvert"/> (wire: <c>will_convert</c>).</summary>
     public bool WillConvert { get; init; }
 
+    /// <summary>
+    /// The event exists only because of the run's <see cref="CampaignPlan"/> (the extra purchase it caused). In memory
+    /// only: not written to JSONL (runs with a campaign are for the campaign tests and the demo).
+    /// </summary>
+    public bool CampaignEffect { get; init; }
+
     /// <summary>See <see cref="Datasets.Labels.FutureLabel.WillChurn"/>; null when unknown (wire: <c>will_churn</c>).</summary>
     public bool? WillChurn { get; init; }
 }

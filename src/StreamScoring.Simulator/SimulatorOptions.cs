@@ -66,6 +66,12 @@ public sealed record SimulatorOptions
     [Range(0.0, 1.0)]
     public double MalformedShare { get; init; }
 
+    /// <summary>
+    /// A campaign with a planted effect (see <see cref="CampaignPlan"/>), or null for none. Default null: the output is
+    /// then exactly what it was before campaigns existed (training data unchanged).
+    /// </summary>
+    public CampaignPlan? Campaign { get; init; }
+
     /// <summary>The end of the simulated period: <see cref="Start"/> + <see cref="Days"/>.</summary>
     public DateTimeOffset End => Start.AddDays(Days);
 
@@ -114,6 +120,15 @@ public sealed record SimulatorOptions
         if (Behaviours.All.Sum(ShareOf) <= 0)
         {
             throw new ValidationException("At least one behaviour share must be positive.");
+        }
+
+        if (Campaign is not null)
+        {
+            Validator.ValidateObject(Campaign, new ValidationContext(Campaign), validateAllProperties: true);
+            if (Campaign.StartOffset < TimeSpan.Zero || Campaign.StartOffset >= TimeSpan.FromDays(Days))
+            {
+                throw new ValidationException("Campaign.StartOffset must lie inside the simulated period.");
+            }
         }
     }
 }

@@ -106,6 +106,14 @@ defined earlier in the list.
   value: {{ .Values.kafka.topics.conversionAlerts | quote }}
 - name: Kafka__Topics__DeadLetter
   value: {{ .Values.kafka.topics.deadLetter | quote }}
+- name: Kafka__Topics__CampaignStats
+  value: {{ .Values.kafka.topics.campaignStats | quote }}
+- name: Campaigns__Enabled
+  value: {{ .Values.campaigns.enabled | quote }}
+- name: Campaigns__PublishInterval
+  value: {{ .Values.campaigns.publishInterval | quote }}
+- name: Campaigns__TopCampaigns
+  value: {{ .Values.campaigns.topCampaigns | quote }}
 - name: FeatureStore__Kind
   value: {{ .Values.featureStore.kind | quote }}
 {{- if .Values.redis.existingSecret }}

@@ -12,6 +12,7 @@ internal static class Ids
     public const ulong EventDomain = 0x45;
     public const ulong SessionDomain = 0x53;
     public const ulong DeviceDomain = 0x44;
+    public const ulong CampaignDomain = 0x43;
 
     public static string Guid(int seed, ulong domain, int userIndex, int counter)
     {

@@ -47,6 +47,13 @@ internal sealed class UserSimulator
     private readonly Identity _home;
     private readonly Identity _second;
 
+    // The planted campaign (null without one): its own random generator, so the rest of the history is unchanged.
+    private readonly CampaignPlan? _plan;
+    private readonly Random? _campaignRandom;
+    private readonly bool _exposed;
+    private readonly long _campaignStartMs;
+    private bool _campaignEffect;
+
     private Identity _identity;
     private string? _campaignId;
     private bool _fraud;
@@ -71,6 +78,14 @@ internal sealed class UserSimulator
         // A second device (phone or work laptop) on a mobile or office network in the same country.
         _second = new Identity(Network.DeviceId(_random), Network.ResidentialIp(_random), country, HumanAgent());
         _identity = _home;
+
+        _plan = options.Campaign;
+        if (_plan is not null)
+        {
+            _campaignRandom = new Random((int)Ids.Mix((ulong)(uint)Ids.UserSeed(options.Seed, userIndex) ^ Ids.CampaignDomain));
+            _exposed = CampaignPlan.Targets(behaviour) && _campaignRandom.NextDouble() < _plan.ExposedShare;
+            _campaignStartMs = _startMs + (long)_plan.StartOffset.TotalMilliseconds;
+        }
     }
 
     public string UserId => _userId;
@@ -121,6 +136,7 @@ internal sealed class UserSimulator
     private void HonestSession(long start, double shopShare, double shopBase)
     {
         BeginSession(start, _random.NextDouble() < 0.8 ? _home : _second, campaignChance: 0.25);
+        var begun = _t;
         if (_random.NextDouble() < shopShare)
         {
             ShoppingSession(shopBase);
@@ -129,6 +145,31 @@ internal sealed class UserSimulator
         {
             BrowseSession(buyBase: 0.03);
         }
+
+        if (_exposed && begun >= _campaignStartMs && _campaignRandom!.NextDouble() < _plan!.PurchaseLiftOf(_behaviour))
+        {
+            CampaignPurchase(_campaignRandom);
+        }
+    }
+
+    // The purchase the campaign caused: seconds apart from the session's last event on (at most 4 min after it, so the
+    // session stays one and the next one, >= 40 min after that event, stays a session of its own), with the campaign's own random generator; the
+    // clock is put back afterwards so later sessions start where they would have without the campaign.
+    private void CampaignPurchase(Random random)
+    {
+        var (t, lastTs) = (_t, _lastTs);
+        _campaignEffect = true;
+        var product = _catalogue.SampleBought(random, _catalogue.SampleCategory(random));
+        _t = _lastTs + (5 * Second) + random.NextInt64(55 * Second);
+        Emit(EventType.View, product);
+        _t += (5 * Second) + random.NextInt64(55 * Second);
+        Emit(EventType.Cart, product);
+        _t += (5 * Second) + random.NextInt64(55 * Second);
+        Emit(EventType.CheckoutStart, price: product.Price);
+        _t += (5 * Second) + random.NextInt64(55 * Second);
+        Emit(EventType.Purchase, product);
+        _campaignEffect = false;
+        (_t, _lastTs) = (t, lastTs);
     }
 
     private void Churner()
@@ -443,7 +484,9 @@ internal sealed class UserSimulator
 
     private void Emit(EventType type, Product? product = null, double price = 0, string? category = null)
     {
-        _drafts.Add(new Draft(_t, type, product, product?.CategoryPath ?? category, product?.Price ?? price, _identity, _campaignId, _fraud));
+        // An exposed user's events carry the planted campaign from its start on (instead of the session's own draw).
+        var campaignId = _exposed && _t >= _campaignStartMs ? _plan!.Id : _campaignId;
+        _drafts.Add(new Draft(_t, type, product, product?.CategoryPath ?? category, product?.Price ?? price, _identity, campaignId, _fraud, _campaignEffect));
         _lastTs = _t;
     }
 
@@ -562,6 +605,7 @@ internal sealed class UserSimulator
                 Behaviour = _behaviour,
                 WillConvert = future[i].WillConvert,
                 WillChurn = future[i].WillChurn,
+                CampaignEffect = drafts[i].CampaignEffect,
             }));
         }
 
@@ -570,5 +614,5 @@ internal sealed class UserSimulator
 
     private sealed record Identity(string DeviceId, string Ip, string Country, string UserAgent);
 
-    private readonly record struct Draft(long Ts, EventType Type, Product? Product, string? Category, double Price, Identity Identity, string? CampaignId, bool Fraud);
+    private readonly record struct Draft(long Ts, EventType Type, Product? Product, string? Category, double Price, Identity Identity, string? CampaignId, bool Fraud, bool CampaignEffect);
 }

@@ -52,6 +52,7 @@ internal static class DemoRunner
         kafka.CreateTopic(topics.Input, options.Partitions);
         kafka.CreateTopic(topics.Scores, 8);
         kafka.CreateTopic(topics.DeadLetter, 4);
+        kafka.CreateTopic(topics.CampaignStats, 1);
         foreach (var topic in new[] { topics.FraudAlerts, topics.ChurnAlerts, topics.ConversionAlerts })
         {
             kafka.CreateTopic(topic, 2);
@@ -77,6 +78,8 @@ internal static class DemoRunner
             // brokers answer as soon as fetch.min.bytes arrive): keep the wait short.
             ["Kafka:Consumer:fetch.wait.max.ms"] = "10",
             ["FeatureStore:Kind"] = redis is null ? "memory" : "redis",
+            // Production publishes campaign statistics every minute; a 30 s demo every 10 s, so it shows some.
+            ["Campaigns:PublishInterval"] = "00:00:10",
             ["Redis:ConnectionString"] = redis?.ConnectionString ?? "",
             ["Inference:ModelPath"] = modelPath,
             ["Inference:Device"] = "cpu",
@@ -212,6 +215,8 @@ internal static class DemoRunner
             InferenceP99Ms = Math.Round(metrics.Quantile(DemoMetrics.Inference, 0.99, measured.InferenceFrom) * 1000, 2),
             MeanBatchSize = Math.Round(metrics.Mean(DemoMetrics.BatchSize, measured.BatchFrom), 1),
             Gc = gc,
+            AlertFreshnessSeconds = DemoOutputs.AlertFreshness(kafka.BootstrapServers, [topics.FraudAlerts, topics.ChurnAlerts, topics.ConversionAlerts], demoLog),
+            CampaignStats = DemoOutputs.CampaignStats(kafka.BootstrapServers, topics.CampaignStats, DemoTraffic.CampaignId, demoLog),
         };
 
         if (!options.Json)
@@ -220,6 +225,13 @@ internal static class DemoRunner
                 $"produced {summary.EventsProduced:N0} ({summary.EventsValid:N0} valid) in {produceSeconds:F1} s; consumed {summary.EventsConsumed:N0}; feature updates {summary.FeatureUpdates:N0}; duplicates {summary.DuplicatesSkipped:N0}; dead-lettered {summary.DeadLettered:N0}; scores {summary.Scores:N0}; lost {summary.Lost}"));
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"end-to-end latency p50 {summary.LatencyMs["p50"]} ms, p99 {summary.LatencyMs["p99"]} ms; alerts fraud {summary.Alerts["fraud"]}, churn {summary.Alerts["churn"]}, conversion {summary.Alerts["conversion"]}; fraud alert precision {summary.FraudAlertPrecision}, recall {summary.FraudAlertRecall}"));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"alert freshness p50 {summary.AlertFreshnessSeconds?.GetValueOrDefault("p50")} s, max {summary.AlertFreshnessSeconds?.GetValueOrDefault("max")} s; {summary.CampaignStats?.Messages} campaign-stats messages"));
+            foreach (var cell in summary.CampaignStats?.Latest ?? [])
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  {summary.CampaignStats!.Campaign} {cell.Window} {cell.Segment}: reached {cell.TreatedUsers} (control {cell.ControlUsers}), conversion {cell.TreatedConversion:P1} vs {cell.ControlConversion:P1}, uplift {cell.Uplift:+0.000;-0.000} [{cell.CiLow:+0.000;-0.000}, {cell.CiHigh:+0.000;-0.000}] (CUPED, 95 %)"));
+            }
         }
 
         if (summary.Lost > 0)

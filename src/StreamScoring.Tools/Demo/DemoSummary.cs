@@ -40,6 +40,10 @@ internal sealed record DemoSummary
     [JsonPropertyName("mean_batch_size")] public double MeanBatchSize { get; init; }
     /// <summary>Garbage collections in the measured window (whole demo process: worker, embedded Kafka clients, load generator).</summary>
     [JsonPropertyName("gc")] public required DemoGcSummary Gc { get; init; }
+    /// <summary>Median and maximum feature freshness of the alerts published (seconds; traffic is dated now).</summary>
+    [JsonPropertyName("alert_freshness_seconds")] public IReadOnlyDictionary<string, double>? AlertFreshnessSeconds { get; init; }
+    /// <summary>The latest campaign-stats messages of the demo's planted campaign.</summary>
+    [JsonPropertyName("campaign_stats")] public DemoCampaignSummary? CampaignStats { get; init; }
 }
 
 /// <summary>Collections per generation and the time the runtime was paused for them.</summary>

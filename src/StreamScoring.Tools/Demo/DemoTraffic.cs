@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 using Confluent.Kafka;
 using StreamScoring.Core.Events;
@@ -13,9 +14,17 @@ namespace StreamScoring.Tools.Demo;
 /// fraud alerts.
 /// </summary>
 /// <remarks>
+/// <para>Traffic is dated now: each simulator run is shifted, as a whole, onto the wall clock at the moment its first
+/// message is produced, so that the run's newest prepared event carries that moment and every other event keeps its
+/// distance from it (<see cref="Message"/>). A run spans 14 simulated days but is produced in seconds, so no single
+/// clock can both keep each user's spacing and date every event at its production instant; the spacing is what the
+/// model reads (time gaps, window counts, sessions, bursts), so it is kept exactly, and no event is dated in the future
+/// of its production. The shift is exact to the millisecond, not whole days: the model has no time-of-day or weekday
+/// input, and window buckets then sit at an arbitrary phase, as they do for real traffic.</para>
+/// <para>
 /// The prepared traffic (over a million messages) lives in a few large byte arrays and arrays of structs,
 /// not as an object per message: held as objects it was most of the demo process's heap (~5 M objects),
-/// and every full collection spent seconds of the 2 cores marking it, time the measured worker lost.
+/// and every full collection spent seconds of the 2 cores marking it, time the measured worker lost.</para>
 /// </remarks>
 internal sealed class DemoTraffic
 {
@@ -26,7 +35,13 @@ internal sealed class DemoTraffic
     private readonly double _malformedShare;
     private readonly MalformedEventFactory _malformed;
     private readonly Random _random;
+    private readonly TimeProvider _time;
     private int _run;
+
+    // Per prepared run: the newest event time prepared (simulated clock) and the shift onto the wall clock, fixed when
+    // the run's first message is produced (long.MinValue until then).
+    private readonly List<long> _runNewest = [];
+    private long[] _runShift = [];
 
     private readonly List<byte[]> _chunks = [];
     private int _chunkUsed = ChunkBytes;
@@ -40,13 +55,25 @@ internal sealed class DemoTraffic
     private long[] _offsets = [];
     private long _produced;
 
-    public DemoTraffic(int seed, double malformedShare)
+    public DemoTraffic(int seed, double malformedShare, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _malformedShare = malformedShare;
         _malformed = new MalformedEventFactory(seed);
         _random = new Random(seed);
         _run = seed * 1000;
     }
+
+    /// <summary>
+    /// The simulator options of demo run <paramref name="run"/>: the training mix, <see cref="UsersPerRun"/> users over
+    /// 14 days, with the planted campaign <see cref="CampaignId"/> from day 7 (so the campaign statistics have a
+    /// campaign with a known effect and a week of pre-period behaviour).
+    /// </summary>
+    public static SimulatorOptions RunOptions(int run) =>
+        SimulatorOptions.Training(run) with { Users = UsersPerRun, Days = 14, Campaign = new CampaignPlan { Id = CampaignId, StartOffset = TimeSpan.FromDays(7) } };
+
+    /// <summary>The id of the demo's planted campaign.</summary>
+    public const string CampaignId = "cmp-demo";
 
     /// <summary>Messages prepared.</summary>
     public int Count => _count;
@@ -68,8 +95,10 @@ internal sealed class DemoTraffic
         while (_count < count)
         {
             var prefix = $"r{_run}-";
-            var options = SimulatorOptions.Training(_run) with { Users = UsersPerRun, Days = 14 };
+            var options = RunOptions(_run);
             _run++;
+            var run = _runNewest.Count;
+            _runNewest.Add(long.MinValue);
             foreach (var labelled in ClickstreamSimulator.Generate(options))
             {
                 if (_count == count)
@@ -82,7 +111,7 @@ internal sealed class DemoTraffic
                 if (_random.NextDouble() < _malformedShare)
                 {
                     var bad = _malformed.CreateAny(bytes);
-                    Add(bad.Key, bad.Value, valid: false, fraud: false);
+                    Add(bad.Key, bad.Value, valid: false, fraud: false, run, tsOffset: -1);
                     continue;
                 }
 
@@ -91,9 +120,13 @@ internal sealed class DemoTraffic
                     throw new InvalidOperationException($"demo traffic: event id {evt.EventId} shares its digest with an earlier one");
                 }
 
-                Add(Encoding.UTF8.GetBytes(evt.UserId), bytes, valid: true, labelled.Labels.Fraud);
+                _runNewest[run] = Math.Max(_runNewest[run], evt.TimestampMs);
+                Add(Encoding.UTF8.GetBytes(evt.UserId), bytes, valid: true, labelled.Labels.Fraud, run, TimestampDigits(bytes));
             }
         }
+
+        _runShift = new long[_runNewest.Count];
+        Array.Fill(_runShift, long.MinValue);
 
         _applied = new bool[_count];
         _partitions = new int[_count];
@@ -159,12 +192,56 @@ internal sealed class DemoTraffic
         return lines;
     }
 
-    /// <summary>Copies the key and value of prepared message <paramref name="index"/> (the producer needs arrays).</summary>
+    /// <summary>
+    /// Copies the key and value of prepared message <paramref name="index"/> (the producer needs arrays), with the
+    /// event dated on the wall clock: its run's shift is fixed by the first call for any message of the run (see the
+    /// remarks). Malformed payloads keep their bytes.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The shifted time has another number of digits (a clock before 2001 or after 2286).</exception>
     public (byte[] Key, byte[] Value) Message(int index)
     {
         var slot = _slots[index];
         var chunk = _chunks[slot.Chunk];
-        return (chunk.AsSpan(slot.Offset, slot.KeyLength).ToArray(), chunk.AsSpan(slot.Offset + slot.KeyLength, slot.ValueLength).ToArray());
+        var value = chunk.AsSpan(slot.Offset + slot.KeyLength, slot.ValueLength).ToArray();
+        if (slot.TsOffset >= 0)
+        {
+            ShiftTimestamp(value.AsSpan(slot.TsOffset), ShiftOf(slot.Run));
+        }
+
+        return (chunk.AsSpan(slot.Offset, slot.KeyLength).ToArray(), value);
+    }
+
+    private long ShiftOf(int run)
+    {
+        var shift = Volatile.Read(ref _runShift[run]);
+        if (shift == long.MinValue)
+        {
+            var fixedShift = _time.GetUtcNow().ToUnixTimeMilliseconds() - _runNewest[run];
+            var previous = Interlocked.CompareExchange(ref _runShift[run], fixedShift, long.MinValue);
+            shift = previous == long.MinValue ? fixedShift : previous;
+        }
+
+        return shift;
+    }
+
+    // The digits of "ts" are rewritten in place: same length (13 digits from 2001 to 2286), so the prepared bytes need
+    // no re-serialisation on the producer's thread.
+    private static void ShiftTimestamp(Span<byte> digits, long shift)
+    {
+        if (!Utf8Parser.TryParse(digits, out long ts, out var length) || !Utf8Formatter.TryFormat(ts + shift, digits[..length], out var written) || written != length)
+        {
+            ThrowDigitsChanged();
+        }
+    }
+
+    private static void ThrowDigitsChanged() =>
+        throw new InvalidOperationException("demo traffic: a shifted event time needs another number of digits; the wall clock is outside 2001-2286");
+
+    // Where the digits of the "ts" value start. The key cannot occur inside a string value: Utf8JsonWriter escapes quotes.
+    private static int TimestampDigits(byte[] json)
+    {
+        var at = json.AsSpan().IndexOf("\"ts\":"u8);
+        return at < 0 ? -1 : at + 5;
     }
 
     /// <summary>Records that the first <paramref name="count"/> prepared messages were handed to Kafka.</summary>
@@ -205,7 +282,7 @@ internal sealed class DemoTraffic
         return (valid, lost, fraudUsers);
     }
 
-    private void Add(byte[] key, byte[] value, bool valid, bool fraud)
+    private void Add(byte[] key, byte[] value, bool valid, bool fraud, int run, int tsOffset)
     {
         var length = key.Length + value.Length;
         if (_chunkUsed + length > ChunkBytes)
@@ -225,6 +302,8 @@ internal sealed class DemoTraffic
             ValueLength = value.Length,
             Valid = valid,
             Fraud = fraud,
+            Run = run,
+            TsOffset = tsOffset,
         };
         _chunkUsed += length;
     }
@@ -238,5 +317,7 @@ internal sealed class DemoTraffic
         public int ValueLength;
         public bool Valid;
         public bool Fraud;
+        public int Run;
+        public int TsOffset;
     }
 }

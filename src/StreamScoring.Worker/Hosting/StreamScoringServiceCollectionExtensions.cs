@@ -9,6 +9,7 @@ using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
 using StreamScoring.Features.Redis;
 using StreamScoring.Kafka;
+using StreamScoring.Worker.Campaigns;
 using StreamScoring.Worker.Pipeline;
 using StreamScoring.Worker.Resilience;
 using StreamScoring.Worker.Telemetry;
@@ -63,6 +64,8 @@ public static class StreamScoringServiceCollectionExtensions
         services.AddSingleton<ScoringPipeline>();
         services.AddSingleton<StreamScoringWorker>();
         services.AddHostedService(static sp => sp.GetRequiredService<StreamScoringWorker>());
+        // After the worker: its hosted service starts after the pipeline's consumers, and stops before them.
+        services.AddCampaignStats(enabled: !string.Equals(configuration[$"{CampaignStatsOptions.SectionName}:{nameof(CampaignStatsOptions.Enabled)}"], "false", StringComparison.OrdinalIgnoreCase));
         // Besides the worker's own meter: the .NET runtime's (GC, thread pool, memory, JIT; built into .NET 9+, no
         // instrumentation package needed) and ASP.NET Core's (the /metrics, /healthz and /readyz requests, Kestrel
         // connections), so a dashboard can tell a GC or thread-pool stall from a slow dependency.

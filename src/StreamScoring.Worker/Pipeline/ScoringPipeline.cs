@@ -7,6 +7,7 @@ using StreamScoring.Core.Alerts;
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
 using StreamScoring.Kafka;
+using StreamScoring.Worker.Messages;
 using StreamScoring.Worker.Resilience;
 using StreamScoring.Worker.Telemetry;
 
@@ -83,7 +84,10 @@ public sealed class ScoringPipeline : IDisposable
         }, flushRequested);
         _scheduler = new ScoreScheduler(debouncer, _pending, _batcher, timeProvider, flushRequested);
         _committer = new OutputCommitter(output, topics, cooldown, dependencies, telemetry, timeProvider, logger, MaxInFlightBatches);
-        _scoring = new ScoringStage(_batcher, _pending, store, dependencies.Redis, models, alerts, _committer, telemetry, timeProvider);
+        _scoring = new ScoringStage(_batcher, _pending, store, dependencies.Redis, models, alerts, _committer, telemetry, timeProvider)
+        {
+            SegmentAssigned = (user, segment) => UserSegmented?.Invoke(user, segment),
+        };
         _supervisor = new PipelineSupervisor(telemetry, timeProvider, logger);
     }
 
@@ -92,6 +96,9 @@ public sealed class ScoringPipeline : IDisposable
 
     /// <summary>Raised after each feature-store round trip for every event: (event, applied; false = duplicate).</summary>
     public event Action<ClickEvent, bool>? EventApplied;
+
+    /// <summary>Raised for every scored user with the segment the model placed the user in (the scoring stage's thread).</summary>
+    public event Action<string, SegmentRef>? UserSegmented;
 
     /// <summary>Users owing a score.</summary>
     public int PendingUsers => _pending.Count;

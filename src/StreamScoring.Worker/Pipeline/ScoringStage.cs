@@ -43,6 +43,9 @@ internal sealed class ScoringStage
         _time = time;
     }
 
+    /// <summary>Called with each scored user's segment (from the scoring thread; must be quick and not throw).</summary>
+    public Action<string, SegmentRef>? SegmentAssigned { get; set; }
+
     /// <summary>Runs until the batcher is completed and drained.</summary>
     public async Task RunAsync(CancellationToken abort)
     {
@@ -118,6 +121,7 @@ internal sealed class ScoringStage
             {
                 var id = segments.Assign(embeddings.AsSpan(i * snapshot.Scorer.EmbeddingSize, snapshot.Scorer.EmbeddingSize));
                 segment = new SegmentRef(id, segments.Names[id]);
+                SegmentAssigned?.Invoke(users[i], segment.Value);
             }
 
             var owed = work.Owed[i];

@@ -2,6 +2,7 @@ using System.Reflection;
 using StreamScoring.Core.Events;
 using StreamScoring.Features.Redis;
 using StreamScoring.Kafka;
+using StreamScoring.Worker.Campaigns;
 using StreamScoring.Worker.Hosting;
 using StreamScoring.Worker.Pipeline;
 using StreamScoring.Worker.Resilience;
@@ -29,6 +30,7 @@ internal static class WorkerConfigurationKeys
         (ShutdownOptions.SectionName, typeof(ShutdownOptions)),
         (ResilienceOptions.SectionName, typeof(ResilienceOptions)),
         (EventLimits.SectionName, typeof(EventLimits)),
+        (CampaignStatsOptions.SectionName, typeof(CampaignStatsOptions)),
     ];
 
     // Keys read outside options classes: the mounted directory and the framework's logging filters.

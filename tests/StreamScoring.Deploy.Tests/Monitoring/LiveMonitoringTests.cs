@@ -48,6 +48,7 @@ public sealed class LiveMonitoringTests(ITestOutputHelper output)
         kafka.CreateTopic(topics.Input, 4);
         kafka.CreateTopic(topics.Scores, 2);
         kafka.CreateTopic(topics.DeadLetter, 1);
+        kafka.CreateTopic(topics.CampaignStats, 1);
         foreach (var topic in new[] { topics.FraudAlerts, topics.ChurnAlerts, topics.ConversionAlerts })
         {
             kafka.CreateTopic(topic, 1);
@@ -177,6 +178,8 @@ public sealed class LiveMonitoringTests(ITestOutputHelper output)
         ["Inference:ModelPath"] = RepositoryPaths.File("models", "model.onnx"),
         ["Inference:Device"] = "cpu",
         ["Inference:IntraOpThreads"] = "1",
+        // Campaign gauges are refreshed when the statistics are published: every 2 s here, so their panels have data.
+        ["Campaigns:PublishInterval"] = "00:00:02",
         ["Urls"] = $"http://127.0.0.1:{httpPort}",
     };
 

@@ -70,6 +70,7 @@ internal sealed class PipelineScenario(string bootstrap, string redis, string mo
         ChurnAlerts = $"{Id}-alerts.churn",
         ConversionAlerts = $"{Id}-alerts.conversion",
         DeadLetter = $"{Id}-clickstream.dlq",
+        CampaignStats = $"{Id}-campaign-stats",
     };
 
     public string KeyPrefix => $"{Id}:";
@@ -92,6 +93,7 @@ internal sealed class PipelineScenario(string bootstrap, string redis, string mo
         ["Kafka:Topics:ChurnAlerts"] = Topics.ChurnAlerts,
         ["Kafka:Topics:ConversionAlerts"] = Topics.ConversionAlerts,
         ["Kafka:Topics:DeadLetter"] = Topics.DeadLetter,
+        ["Kafka:Topics:CampaignStats"] = Topics.CampaignStats,
         ["FeatureStore:Kind"] = "redis",
         ["Redis:ConnectionString"] = redis,
         ["Redis:KeyPrefix"] = KeyPrefix,
@@ -110,5 +112,6 @@ internal sealed class PipelineScenario(string bootstrap, string redis, string mo
         cluster.CreateTopic(t.ChurnAlerts, 1);
         cluster.CreateTopic(t.ConversionAlerts, 1);
         cluster.CreateTopic(t.DeadLetter, 2);
+        cluster.CreateTopic(t.CampaignStats, 1);
     }
 }

@@ -37,6 +37,9 @@ public sealed class ReplayCommandTests(PipelineServers servers)
             return evt;
         }).ToList();
         Assert.Equal(events.Select(e => e.TimestampMs).Order(), events.Select(e => e.TimestampMs));
+        // Replay keeps the file's own times (only the demo's simulated traffic is dated on the wall clock).
+        var day = new DateTimeOffset(2019, 10, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal([day.AddSeconds(8), day.AddSeconds(9), day.AddSeconds(30)], events.Select(e => e.Timestamp));
         Assert.Equal(["u1", "u2", "u1"], events.Select(e => e.UserId));
         Assert.Equal("u1", Encoding.UTF8.GetString(messages[0].Message.Key));
         Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);

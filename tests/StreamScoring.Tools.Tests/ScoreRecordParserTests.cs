@@ -31,4 +31,13 @@ public class ScoreRecordParserTests
         Assert.False(ScoreRecordParser.TryParse("{\"user_id\":\"u1\"}"u8, out _));
         Assert.False(ScoreRecordParser.TryParse("not json"u8, out _));
     }
+
+    [Fact]
+    public void TryParseHeadScore_ScoreMessage_ReadsTheHeadsScore()
+    {
+        Assert.True(ScoreRecordParser.TryParseHeadScore(Score("u1", 1, "2026-11-29T10:00:00+00:00"), "conversion", out var user, out var score));
+        Assert.Equal("u1", user);
+        Assert.Equal(0.4f, score);
+        Assert.False(ScoreRecordParser.TryParseHeadScore(Score("u1", 1, "2026-11-29T10:00:00+00:00"), "nope", out _, out _));
+    }
 }

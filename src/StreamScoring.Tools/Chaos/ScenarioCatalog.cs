@@ -17,6 +17,10 @@ internal static class ScenarioCatalog
         new PoisonScenario(),
         new ModelFaultsScenario(),
         new SigtermScenario(),
+        // Static members as the Helm chart runs them (a clean leave waits one session) and dynamic members (a clean
+        // leave hands the partitions over at once), so the report shows both.
+        new GroupScenario(members: 2, staticMembership: true),
+        new GroupScenario(members: 3, staticMembership: false),
     ];
 
     /// <summary>The scenarios named in <paramref name="names"/> (all when empty); throws on an unknown name.</summary>

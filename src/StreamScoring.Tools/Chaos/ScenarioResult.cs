@@ -37,6 +37,13 @@ internal sealed record ScenarioResult
     [JsonPropertyName("window_history_lost")]
     public long WindowHistoryLost { get; init; }
 
+    /// <summary>
+    /// Per member that left the group (by label, e.g. <c>SIGKILL w2</c>): seconds from the signal until every
+    /// partition's committed offset moved again; null when the scenario removes no member.
+    /// </summary>
+    [JsonPropertyName("unowned_s")]
+    public IReadOnlyDictionary<string, double>? UnownedSeconds { get; init; }
+
     /// <summary>The checks that failed, in words.</summary>
     [JsonPropertyName("failures")]
     public IReadOnlyList<string> Failures { get; init; } = [];

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using StreamScoring.Core.Features;
 using StreamScoring.Embedded;
 using StreamScoring.Kafka;
 using StreamScoring.Tools.Chaos.Checking;
@@ -21,6 +22,8 @@ internal sealed class ScenarioRunner
     /// <summary>Partitions of user-scores: a score per event of 100,000 stays under ~1.5 MB per partition.</summary>
     public const int ScorePartitions = 32;
     private const int DeadLetterPartitions = 8;
+    private const int AlertPartitions = 4;
+    private const string AlertTopicPrefix = "alerts.";
     private const string GroupId = "streamscoring";
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(180);
     private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(30);
@@ -93,7 +96,7 @@ internal sealed class ScenarioRunner
         kafka.CreateTopic(topics.DeadLetter, DeadLetterPartitions);
         foreach (var topic in new[] { topics.FraudAlerts, topics.ChurnAlerts, topics.ConversionAlerts })
         {
-            kafka.CreateTopic(topic, 4);
+            kafka.CreateTopic(topic, AlertPartitions);
         }
 
         using var redis = ChaosRedisServer.Start(Path.Combine(runDirectory, "redis-data"));
@@ -110,6 +113,20 @@ internal sealed class ScenarioRunner
             ["Inference:Device"] = "cpu",
             ["Inference:IntraOpThreads"] = "1",
         };
+        if (scenario.Alerts is { } alerts)
+        {
+            // One head alerts as the check asks; the others only when a score reaches 1 (the highest threshold allowed).
+            foreach (var head in FeatureSpec.Heads)
+            {
+                var section = $"Scoring:Alerts:{char.ToUpperInvariant(head[0])}{head[1..]}";
+                settings[$"{section}:Threshold"] = (head == alerts.Head ? alerts.Threshold : 1f).ToString(CultureInfo.InvariantCulture);
+                if (head == alerts.Head)
+                {
+                    settings[$"{section}:Cooldown"] = alerts.Cooldown.ToString("c", CultureInfo.InvariantCulture);
+                }
+            }
+        }
+
         foreach (var (key, value) in scenario.WorkerSettings)
         {
             settings[key] = value;
@@ -122,7 +139,7 @@ internal sealed class ScenarioRunner
         var logs = Path.Combine(runDirectory, "logs");
         Directory.CreateDirectory(logs);
         var context = new ScenarioContext(scenario.Name, kafka, redis, modelPath, traffic, lag, clock, http, new Random(plan.Seed), name =>
-            WorkerProcess.Start(name, _dotnet, _workerAssembly, new Dictionary<string, string>(settings) { ["Kafka:ConsumerLoop:InstanceId"] = name }, logs));
+            WorkerProcess.Start(name, _dotnet, _workerAssembly, scenario.StaticMembership ? new Dictionary<string, string>(settings) { ["Kafka:ConsumerLoop:InstanceId"] = name } : settings, logs));
         try
         {
             return await ExecuteAsync(scenario, context, plan, topics, cancellationToken);
@@ -216,9 +233,15 @@ internal sealed class ScenarioRunner
             }
         }
 
+        if (scenario.Alerts is { } expectation)
+        {
+            CheckAlerts(context, topics, expectation);
+        }
+
         var offsetResets = OffsetResets(context);
         var recovered = Recovery(scenario, context);
-        return Result(scenario, context, ledger.ValidCount, delivery, recovered, dlq.DeadLettered, offsetResets);
+        var unowned = Unowned(context);
+        return Result(scenario, context, ledger.ValidCount, delivery, recovered, dlq.DeadLettered, offsetResets) with { UnownedSeconds = unowned };
     }
 
     private static ScenarioResult Result(IChaosScenario scenario, ScenarioContext context, long events, DeliveryVerdict? delivery, double? recovered, long deadLettered, long offsetResets = 0) => new()
@@ -263,6 +286,73 @@ internal sealed class ScenarioRunner
         }
 
         return worst;
+    }
+
+    // The alert topic of the checked head against every score of that head on user-scores (all of them, not only the
+    // last per user: any score at or above the threshold owes an alert).
+    private static void CheckAlerts(ScenarioContext context, TopicOptions topics, AlertExpectation expectation)
+    {
+        var alerting = new List<(string Head, string UserId)>();
+        foreach (var record in TopicReader.ReadAll(context.Kafka.BootstrapServers, topics.Scores, ScorePartitions, TimeSpan.FromMinutes(2)))
+        {
+            if (ScoreRecordParser.TryParseHeadScore(record.Value, expectation.Head, out var user, out var score) && score >= expectation.Threshold)
+            {
+                alerting.Add((expectation.Head, user));
+            }
+        }
+
+        var alerts = new List<ObservedAlert>();
+        long unparsable = 0;
+        foreach (var record in TopicReader.ReadAll(context.Kafka.BootstrapServers, AlertTopicPrefix + expectation.Head, AlertPartitions, TimeSpan.FromMinutes(2)))
+        {
+            if (AlertChecker.TryParse(record.Value, out var alert))
+            {
+                alerts.Add(alert);
+            }
+            else
+            {
+                unparsable++;
+            }
+        }
+
+        var verdict = AlertChecker.Check(alerts, alerting, new Dictionary<string, TimeSpan> { [expectation.Head] = expectation.Cooldown });
+        context.Note(string.Create(CultureInfo.InvariantCulture,
+            $"alerts ({expectation.Head}): {verdict.Alerts:N0} messages, {verdict.DistinctKeys:N0} dedup_keys, {verdict.Copies:N0} copies of an alert already published (same event, same key), {alerting.Select(a => a.UserId).Distinct().Count():N0} users owed an alert"));
+        if (!verdict.Passed || unparsable > 0)
+        {
+            context.Fail(string.Create(CultureInfo.InvariantCulture,
+                $"alerts: {verdict.MissingUsers} users without an alert, {verdict.UnstableKeys} alerts whose copies carry different dedup_keys, {verdict.Malformed} malformed keys, {unparsable} unparsable messages; e.g. {string.Join("; ", verdict.Examples)}"));
+        }
+
+        if (alerting.Count == 0)
+        {
+            context.Fail($"alerts: no score reached the {expectation.Head} threshold, so the alert check checked nothing");
+        }
+    }
+
+    private static Dictionary<string, double>? Unowned(ScenarioContext context)
+    {
+        if (context.Departures.Count == 0)
+        {
+            return null;
+        }
+
+        var samples = context.Lag.Samples;
+        var result = new Dictionary<string, double>();
+        foreach (var (label, fault, goneAt) in context.Departures)
+        {
+            if (UnownedTimeCalculator.SecondsUntilEveryPartitionMoves(fault, goneAt, samples) is { } seconds)
+            {
+                result[label] = seconds;
+                context.Note(string.Create(CultureInfo.InvariantCulture, $"unowned after {label}: {seconds:F1} s until every partition's committed offset moved again"));
+            }
+            else
+            {
+                context.Fail($"unowned: after '{label}' some partition's committed offset never moved again");
+            }
+        }
+
+        return result;
     }
 
     private static async Task StopWorkersAsync(ScenarioContext context)

@@ -44,4 +44,30 @@ internal static class ScoreRecordParser
 
         return last;
     }
+
+    /// <summary>The user and the score of <paramref name="head"/> (<c>scores.&lt;head&gt;</c>) of one message; false when it has none.</summary>
+    public static bool TryParseHeadScore(ReadOnlySpan<byte> value, string head, out string userId, out float score)
+    {
+        userId = "";
+        score = 0;
+        try
+        {
+            var reader = new Utf8JsonReader(value);
+            using var doc = JsonDocument.ParseValue(ref reader);
+            var root = doc.RootElement;
+            if (!root.TryGetProperty("user_id", out var user) || !root.TryGetProperty("scores", out var scores)
+                || !scores.TryGetProperty(head, out var headScore) || headScore.ValueKind != JsonValueKind.Number)
+            {
+                return false;
+            }
+
+            userId = user.GetString() ?? "";
+            score = headScore.GetSingle();
+            return true;
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
 }

@@ -23,6 +23,15 @@ internal interface IChaosScenario
     /// <summary>Extra worker settings (for example a short model reload poll).</summary>
     IReadOnlyDictionary<string, string> WorkerSettings => new Dictionary<string, string>();
 
+    /// <summary>
+    /// True when each worker joins with <c>Kafka:ConsumerLoop:InstanceId</c> = its name (static membership, as the Helm
+    /// chart runs it); false for dynamic members, which send LeaveGroup when they stop cleanly.
+    /// </summary>
+    bool StaticMembership => true;
+
+    /// <summary>The alert check to run after the drain, with the head settings it needs; null for none.</summary>
+    AlertExpectation? Alerts => null;
+
     /// <summary>Injects the faults while the traffic flows.</summary>
     Task RunAsync(ScenarioContext context, CancellationToken cancellationToken);
 }

@@ -13,6 +13,7 @@ internal sealed class ScenarioContext
     private readonly List<string> _failures = [];
     private readonly List<string> _notes = [];
     private readonly List<(string Label, TimeSpan At, long[] EndOffsets)> _faultEnds = [];
+    private readonly List<(string Label, TimeSpan Fault, TimeSpan GoneAt)> _departures = [];
 
     /// <summary>Creates the context (the runner does).</summary>
     public ScenarioContext(
@@ -78,6 +79,15 @@ internal sealed class ScenarioContext
 
     /// <summary>The end of each fault with the input topic's end offsets at that moment.</summary>
     public IReadOnlyList<(string Label, TimeSpan At, long[] EndOffsets)> FaultEnds => _faultEnds;
+
+    /// <summary>Members that left the group (killed or stopped): the fault's time and the time its process was gone.</summary>
+    public IReadOnlyList<(string Label, TimeSpan Fault, TimeSpan GoneAt)> Departures => _departures;
+
+    /// <summary>
+    /// Records that a member left: <paramref name="fault"/> is when it was signalled, and now (on the scenario clock)
+    /// its process has exited. The runner reports how long its partitions then sat unprocessed.
+    /// </summary>
+    public void MemberLeft(string label, TimeSpan fault) => _departures.Add((label, fault, Clock.Elapsed));
 
     /// <summary>Starts a worker process named <paramref name="name"/> (replacing the entry of a dead one).</summary>
     public WorkerProcess StartWorker(string name)

@@ -33,7 +33,7 @@ public class ScenarioRunnerTests
     /// The reduced chaos run of CI: every scenario end to end with 20,000 valid events (the real worker as child
     /// processes, embedded Kafka, a private redis-server, real signals). A worker that lost an event, counted one
     /// twice, mis-coded a dead letter, did not recover within the bound or did not exit within the shutdown bound
-    /// fails it. About 15 minutes in all: each scenario's length is set by its fault timing.
+    /// fails it. About 12-17 minutes in all (group-2 and group-3 add ~2): each scenario's length is set by its fault timing.
     /// </summary>
     [Theory]
     [MemberData(nameof(Scenarios))]

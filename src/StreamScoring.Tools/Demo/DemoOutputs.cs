@@ -62,7 +62,8 @@ internal static class DemoOutputs
 
     private static double? Round(double? value) => value is { } v ? Math.Round(v, 4) : null;
 
-    private static List<byte[]> ReadAll(string bootstrap, string topic, ILogger log)
+    /// <summary>Every value on <paramref name="topic"/> from the beginning to the end of each partition (at most 30 s).</summary>
+    public static List<byte[]> ReadAll(string bootstrap, string topic, ILogger log)
     {
         var values = new List<byte[]>();
         var config = new ConsumerConfig

@@ -27,7 +27,6 @@ namespace StreamScoring.Tools.Demo;
 /// </summary>
 internal static class DemoRunner
 {
-    private const string VerifyGroup = "streamscoring-demo-verify";
     private static readonly TimeSpan WorkerStartLimit = TimeSpan.FromSeconds(30);
 
     public static async Task<int> RunAsync(DemoOptions options, TextWriter output, CancellationToken cancellationToken)
@@ -338,40 +337,12 @@ internal static class DemoRunner
     private static HashSet<string> ReadAlertedUsers(string bootstrap, string topic, ILogger log)
     {
         var users = new HashSet<string>(StringComparer.Ordinal);
-        var config = new ConsumerConfig
+        foreach (var value in DemoOutputs.ReadAll(bootstrap, topic, log))
         {
-            BootstrapServers = bootstrap,
-            GroupId = VerifyGroup,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnablePartitionEof = true,
-            EnableAutoCommit = false,
-        };
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).SetLogHandler(LibrdkafkaLogging.To(log)).Build();
-        using var metadata = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).SetLogHandler(LibrdkafkaLogging.To(log)).Build();
-        var partitions = metadata.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics[0].Partitions
-            .Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning)).ToList();
-        consumer.Assign(partitions);
-        var open = partitions.Count;
-        var deadline = Stopwatch.StartNew();
-        while (open > 0 && deadline.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (result is null)
-            {
-                continue;
-            }
-
-            if (result.IsPartitionEOF)
-            {
-                open--;
-                continue;
-            }
-
-            using var doc = JsonDocument.Parse(result.Message.Value);
+            using var doc = JsonDocument.Parse(value);
             users.Add(doc.RootElement.GetProperty("user_id").GetString()!);
         }
 
-        consumer.Close();
         return users;
     }
 

@@ -258,6 +258,7 @@ internal static class BenchRunner
             writer.WriteNumber("gen2_collections", gen2);
             writer.WriteNumber("rss_mb", Math.Round(rssEnd / 1048576.0, 1));
             writer.WriteNumber("rss_mb_half_load_start", Math.Round(rssStart / 1048576.0, 1));
+            writer.WriteNumber("drain_seconds", Math.Round(drainSeconds, 3));
             writer.WriteNumber("half_load_events_per_s", halfRate);
             writer.WriteNumber("lost", lost);
             writer.WriteNumber("offset_resets", offsetResets);

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using StreamScoring.Tests.Shared;
+
+namespace StreamScoring.Tools.Tests.Bench;
+
+/// <summary>
+/// CI's short bench: the tools program run as a child process (its own runtime settings, as a user runs it), a
+/// real embedded Kafka, redis-server and model. No speed is asserted: only that every figure is there, positive and
+/// consistent, and that the worker's drain lost nothing.
+/// </summary>
+public sealed class BenchCommandTests
+{
+    [Fact]
+    public async Task Bench_20000EventsJson_LastLineHasEveryFigureAndNothingLost()
+    {
+        var tfm = new DirectoryInfo(AppContext.BaseDirectory);
+        var tools = RepositoryPaths.File("src", "StreamScoring.Tools", "bin", tfm.Parent!.Name, tfm.Name, "streamscoring-tools.dll");
+
+        var result = await ChildProcess.RunAsync("dotnet", [tools, "bench", "--events", "20000", "--json"], RepositoryPaths.Root, TimeSpan.FromSeconds(150));
+
+        Assert.False(result.TimedOut, result.Stderr);
+        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}: {result.Stderr}");
+        var last = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+        using var json = JsonDocument.Parse(last);
+        var root = json.RootElement;
+        Assert.Equal(20_000, root.GetProperty("events").GetInt32());
+        foreach (var name in new[] { "events_per_s", "scores_per_s", "naive_events_per_s", "alloc_bytes_per_event", "rss_mb" })
+        {
+            Assert.True(root.GetProperty(name).GetDouble() > 0, name);
+        }
+
+        var limits = root.GetProperty("limits");
+        foreach (var name in new[] { "broker_consume_per_s", "redis_updates_per_s", "model_batch1_per_s", "model_best_per_s" })
+        {
+            Assert.True(limits.GetProperty(name).GetDouble() > 0, name);
+        }
+
+        Assert.True(limits.GetProperty("model_best_batch").GetInt32() >= 1);
+        Assert.True(limits.GetProperty("model_best_per_s").GetDouble() >= limits.GetProperty("model_batch1_per_s").GetDouble());
+        var latency = root.GetProperty("latency_ms_at_half_load");
+        var (p50, p99, p999) = (latency.GetProperty("p50").GetDouble(), latency.GetProperty("p99").GetDouble(), latency.GetProperty("p999").GetDouble());
+        Assert.True(p50 > 0 && p50 <= p99 && p99 <= p999, $"p50 {p50}, p99 {p99}, p999 {p999}");
+        Assert.True(root.GetProperty("gen2_collections").GetInt32() >= 0);
+        Assert.True(root.GetProperty("drained").GetBoolean());
+        Assert.Equal(0, root.GetProperty("lost").GetInt64());
+        Assert.Equal(0, root.GetProperty("offset_resets").GetInt64());
+    }
+}

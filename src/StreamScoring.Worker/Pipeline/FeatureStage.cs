@@ -38,6 +38,7 @@ internal sealed class FeatureStage
     private readonly bool[] _newDevice = new bool[BatchSize];
     private bool _batchApplied;
     private int _handedOver;
+    private int _inHand;
 
     public FeatureStage(
         ChannelReader<ConsumedEvent> input,
@@ -63,6 +64,12 @@ internal sealed class FeatureStage
         _flushRequested = flushRequested;
     }
 
+    /// <summary>
+    /// Events taken from the input but not yet handed on (read from any thread): a batch waiting on a hung store
+    /// round trip is work waiting, though the input channel it came from is empty.
+    /// </summary>
+    public int EventsInHand => Volatile.Read(ref _inHand);
+
     /// <summary>Runs until the input is completed and drained; then every user owing a score is queued.</summary>
     public async Task RunAsync(CancellationToken abort)
     {
@@ -78,6 +85,8 @@ internal sealed class FeatureStage
                 _batch.Add(consumed);
                 _events.Add(consumed.Event);
             }
+
+            Volatile.Write(ref _inHand, _batch.Count);
 
             await ProcessBatchAsync(abort);
             if (_flushRequested())
@@ -134,6 +143,7 @@ internal sealed class FeatureStage
         _events.Clear();
         _batchApplied = false;
         _handedOver = 0;
+        Volatile.Write(ref _inHand, 0);
     }
 
     private Task QueueAllAsync(CancellationToken abort) => _pending.EnqueueAsync(_pending.QueueAll(), _batcher, abort);

@@ -116,9 +116,10 @@ public sealed class ScoringPipeline : IDisposable
         get
         {
             var parts = new List<string>(3);
-            if (_input.Reader.Count is > 0 and var events)
+            // The stage's batch in hand counts too: a store round trip that hangs holds a batch the channel no longer shows.
+            if (_input.Reader.Count + _features.EventsInHand is > 0 and var events)
             {
-                parts.Add(string.Create(CultureInfo.InvariantCulture, $"{events} events before the feature store"));
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"{events} events at or before the feature store"));
             }
 
             if (_batcher.Pending is > 0 and var users)

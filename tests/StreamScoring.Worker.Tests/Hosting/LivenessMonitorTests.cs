@@ -19,7 +19,7 @@ public sealed class LivenessMonitorTests
     {
         for (var probe = 0; probe < 20; probe++)
         {
-            Assert.Null(_sut.Check(Sample(polls: 100 * probe, progress: 10 * probe, waiting: "5 events before the feature store")));
+            Assert.Null(_sut.Check(Sample(polls: 100 * probe, progress: 10 * probe, waiting: "5 events at or before the feature store")));
             _time.Advance(TimeSpan.FromSeconds(10));
         }
     }

@@ -178,6 +178,27 @@ public sealed class ScoringPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task WaitingWork_StoreCallHangsWithTheBatchInHand_CountsTheBatchThoughTheInputIsEmpty()
+    {
+        using var sut = CreateSut();
+        var hang = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _store.Hang = hang;
+        var run = sut.RunAsync(CancellationToken.None);
+
+        await FeedAsync(sut, Events("u1", 5));
+        await WaitUntil(() => _store.Hanging > 0 && sut.WaitingWork.Length > 0);
+
+        // The stage took all five into its batch: the input channel is empty, yet the work is not done (the
+        // liveness check reads this; an empty answer here let a hung Redis call pass as idle).
+        Assert.Equal("5 events at or before the feature store", sut.WaitingWork);
+        _store.Hang = null;
+        hang.SetResult();
+        await WaitUntil(() => _consumed.All(c => c.IsCompleted));
+        Assert.Equal("", sut.WaitingWork);
+        await StopAsync(sut, run);
+    }
+
+    [Fact]
     public async Task RunAsync_AbortWhileRedisIsDown_StopsWithoutCompletingTheWaitingEvents()
     {
         using var sut = CreateSut();

@@ -12,6 +12,14 @@ internal sealed class FlakyFeatureStore(TimeProvider time) : IFeatureStore
     /// <summary>Makes every call throw the exception this returns, until set back to null.</summary>
     public volatile Func<Exception>? Failure;
 
+    /// <summary>While set and not completed, every apply waits for it (a Redis that stopped answering).</summary>
+    public volatile TaskCompletionSource? Hang;
+
+    private int _hanging;
+
+    /// <summary>Applies waiting on <see cref="Hang"/> now.</summary>
+    public int Hanging => Volatile.Read(ref _hanging);
+
     /// <summary>Calls that failed.</summary>
     public int Failures => Volatile.Read(ref _failures);
 
@@ -21,10 +29,23 @@ internal sealed class FlakyFeatureStore(TimeProvider time) : IFeatureStore
         return _inner.ApplyAsync(events, applied, cancellationToken);
     }
 
-    public ValueTask<int> ApplyAsync(IReadOnlyList<ClickEvent> events, bool[] applied, bool[] newDevice, CancellationToken cancellationToken = default)
+    public async ValueTask<int> ApplyAsync(IReadOnlyList<ClickEvent> events, bool[] applied, bool[] newDevice, CancellationToken cancellationToken = default)
     {
         ThrowIfDown();
-        return _inner.ApplyAsync(events, applied, newDevice, cancellationToken);
+        if (Hang is { } hang)
+        {
+            Interlocked.Increment(ref _hanging);
+            try
+            {
+                await hang.Task.WaitAsync(cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _hanging);
+            }
+        }
+
+        return await _inner.ApplyAsync(events, applied, newDevice, cancellationToken);
     }
 
     public ValueTask ReadAsync(IReadOnlyList<string> userIds, FeatureBatch batch, CancellationToken cancellationToken = default)

@@ -99,25 +99,30 @@ public sealed class RedisClusterProcess : IDisposable
     public async Task FailoverAsync(RedisClusterNode replica, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(replica);
-        await CliAsync(["-p", replica.Port.ToString(CultureInfo.InvariantCulture), "cluster", "failover"], cancellationToken);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
-            var topology = await TopologyAsync(cancellationToken);
-            if (topology.Any(n => n.Id == replica.Id && n.IsPrimary))
+            // A manual failover the primary does not complete within its 5 s window (CLUSTER_MF_TIMEOUT) is dropped
+            // without an error, so ask again until the replica has taken over.
+            await CliAsync(["-p", replica.Port.ToString(CultureInfo.InvariantCulture), "cluster", "failover"], cancellationToken);
+            var attempt = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (DateTime.UtcNow < attempt)
             {
-                break;
+                var topology = await TopologyAsync(cancellationToken);
+                if (topology.Any(n => n.Id == replica.Id && n.IsPrimary))
+                {
+                    await WaitHealthyAsync(TimeSpan.FromSeconds(30), cancellationToken);
+                    return;
+                }
+
+                await Task.Delay(100, cancellationToken);
             }
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new InvalidOperationException($"node {replica.Port} did not become a primary within 30 s");
+                throw new InvalidOperationException($"node {replica.Port} did not become a primary within 60 s");
             }
-
-            await Task.Delay(100, cancellationToken);
         }
-
-        await WaitHealthyAsync(TimeSpan.FromSeconds(30), cancellationToken);
     }
 
     /// <summary>Stops every node.</summary>
@@ -129,33 +134,56 @@ public sealed class RedisClusterProcess : IDisposable
         }
     }
 
-    // Healthy: every running node says cluster_state:ok and agrees on the same set of primaries (a node that has not
-    // yet heard of a change would send clients the wrong MOVED).
+    // Healthy: every running node says cluster_state:ok and they all agree on every node's role and slots (a node that
+    // has not yet heard of a change would send clients the wrong MOVED, or a test would find no replica), and every
+    // replica's link to its primary is up with the initial sync done (a manual failover needs it).
     private async Task WaitHealthyAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
         var last = "";
         while (DateTime.UtcNow < deadline)
         {
+            var running = _nodes.Where(static n => n.IsRunning).ToList();
             var healthy = true;
             var views = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var node in _nodes.Where(static n => n.IsRunning))
+            foreach (var node in running)
             {
                 var (infoExit, info) = await RunAsync(_cli, ["-p", Port(node), "cluster", "info"], cancellationToken);
                 var (nodesExit, nodesText) = await RunAsync(_cli, ["-p", Port(node), "cluster", "nodes"], cancellationToken);
-                last = info;
+                last = "CLUSTER INFO: " + info;
                 if (infoExit != 0 || nodesExit != 0 || !info.Contains("cluster_state:ok", StringComparison.Ordinal))
                 {
                     healthy = false;
                     break;
                 }
 
-                var primaries = nodesText.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                var view = nodesText.Split('\n', StringSplitOptions.RemoveEmptyEntries)
                     .Select(RedisClusterNode.Parse)
-                    .Where(static n => n.IsPrimary && n.Slots.Length > 0)
-                    .Select(static n => n.Id + "=" + n.Slots)
-                    .Order(StringComparer.Ordinal);
-                views.Add(string.Join(' ', primaries));
+                    .Where(static n => !n.IsFailed)
+                    .ToList();
+                var myself = view.FirstOrDefault(n => n.Port == node.Port);
+                if (view.Count != running.Count || myself is null)
+                {
+                    healthy = false;
+                    last = $"node {node.Port} knows {view.Count} of {running.Count} running nodes";
+                    break;
+                }
+
+                if (!myself.IsPrimary)
+                {
+                    var (replicationExit, replication) = await RunAsync(_cli, ["-p", Port(node), "info", "replication"], cancellationToken);
+                    if (replicationExit != 0 || !replication.Contains("master_link_status:up", StringComparison.Ordinal)
+                        || !replication.Contains("master_sync_in_progress:0", StringComparison.Ordinal))
+                    {
+                        healthy = false;
+                        last = $"replica {node.Port} not in sync: {replication}";
+                        break;
+                    }
+                }
+
+                views.Add(string.Join(' ', view
+                    .Select(static n => n.IsPrimary ? $"{n.Id}={n.Slots}" : $"{n.Id}->{n.PrimaryId}")
+                    .Order(StringComparer.Ordinal)));
             }
 
             if (healthy && views.Count == 1)
@@ -166,7 +194,7 @@ public sealed class RedisClusterProcess : IDisposable
             await Task.Delay(100, cancellationToken);
         }
 
-        throw new InvalidOperationException($"the Redis Cluster was not healthy within {timeout.TotalSeconds:0} s; last CLUSTER INFO: {last}");
+        throw new InvalidOperationException($"the Redis Cluster was not healthy within {timeout.TotalSeconds:0} s; last: {last}");
     }
 
     private async Task CliAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
@@ -222,7 +250,8 @@ public sealed class RedisClusterProcess : IDisposable
 /// <param name="IsPrimary">True for a primary (flag <c>master</c>), false for a replica.</param>
 /// <param name="PrimaryId">The id of a replica's primary; "-" for a primary.</param>
 /// <param name="Slots">The slot ranges it serves, space separated (empty for a replica).</param>
-public sealed record RedisClusterNode(string Id, int Port, bool IsPrimary, string PrimaryId, string Slots)
+/// <param name="IsFailed">True when the cluster flags the node <c>fail</c> (a stopped node, until it is forgotten).</param>
+public sealed record RedisClusterNode(string Id, int Port, bool IsPrimary, string PrimaryId, string Slots, bool IsFailed = false)
 {
     /// <summary>Parses one line: <c>id ip:port@bus flags primary ping pong epoch link slot...</c>.</summary>
     public static RedisClusterNode Parse(string line)
@@ -231,9 +260,10 @@ public sealed record RedisClusterNode(string Id, int Port, bool IsPrimary, strin
         var fields = line.Trim().Split(' ');
         var address = fields[1].Split('@')[0];
         var port = int.Parse(address[(address.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
-        var isPrimary = fields[2].Split(',').Contains("master");
+        var flags = fields[2].Split(',');
+        var isPrimary = flags.Contains("master");
         // Slot fields are ranges ("0-5460") or single slots; "[slot->-id]" marks a migration in progress, not served.
         var slots = string.Join(' ', fields.Skip(8).Where(static f => !f.StartsWith('[')));
-        return new RedisClusterNode(fields[0], port, isPrimary, fields[3], slots);
+        return new RedisClusterNode(fields[0], port, isPrimary, fields[3], slots, flags.Contains("fail"));
     }
 }

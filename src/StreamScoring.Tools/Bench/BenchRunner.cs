@@ -32,14 +32,21 @@ internal static class BenchRunner
     private const int Partitions = 16;
     private const int StoreBatch = 500;
     private const int NaiveLimit = 5_000;
+    private const int MaxWorkers = 4;
     private static readonly int[] ModelBatches = [1, 8, 16, 32, 64, 128, 256];
     private static readonly TimeSpan PhaseLimit = TimeSpan.FromSeconds(120);
 
-    public static async Task<int> RunAsync(int events, bool json, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(int events, int workers, bool json, TextWriter output, CancellationToken cancellationToken)
     {
         if (events < 1_000)
         {
             await Console.Error.WriteLineAsync("error: --events must be at least 1,000");
+            return 2;
+        }
+
+        if (workers is < 1 or > MaxWorkers)
+        {
+            await Console.Error.WriteLineAsync($"error: --workers must be between 1 and {MaxWorkers}");
             return 2;
         }
 
@@ -99,7 +106,8 @@ internal static class BenchRunner
             }
         }
 
-        using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        // Admin: the capacity figures read INFO (CPU, commands, network, memory) from this private server.
+        using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true");
         var redisRate = await StoreApplyAsync(connection, parsed, cancellationToken);
         Say(Invariant($"  redis store apply: {redisRate:F0} events/s ({StoreBatch}-event batches)"));
 
@@ -127,22 +135,20 @@ internal static class BenchRunner
             ["Urls"] = "http://127.0.0.1:0",
         };
         using var metrics = new MetricsCollector(StreamScoringTelemetry.MeterName);
-        await using var app = ServiceHost.Build([], overrides, static logging => logging
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .AddFilter(level => level >= LogLevel.Warning)
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        app.Services.GetRequiredService<ScoringPipeline>().EventApplied += (evt, isNew) =>
+        await using var app = new BenchWorkers(workers, overrides, (evt, isNew) =>
         {
             if (isNew)
             {
                 traffic.MarkApplied(evt.EventId);
             }
-        };
+        });
         using var groupOffsets = new WorkerGroupOffsets(kafka.BootstrapServers, topics.Input, Partitions, log);
         groupOffsets.CommitBeginning();
         using var committed = new CommittedOffsets(kafka.BootstrapServers, topics.Input, Partitions, log);
+        var redisServer = connection.GetServer(connection.GetEndPoints()[0]);
+        var beforeStart = await ResourceSample.TakeAsync(redisServer, collect: true);
         await app.StartAsync(cancellationToken);
-        var pipeline = app.Services.GetRequiredService<ScoringPipeline>();
+        var started = await ResourceSample.TakeAsync(redisServer, collect: true);
 
         var clock = Stopwatch.StartNew();
         while (metrics.Total(DemoMetrics.EventsConsumed) == 0 && clock.Elapsed < PhaseLimit && !cancellationToken.IsCancellationRequested)
@@ -152,6 +158,7 @@ internal static class BenchRunner
 
         // Drain: from the first event consumed until every event's features are durable (counted applied or
         // duplicate by the store) AND the group's committed offsets reach every partition's end.
+        var drainStart = await ResourceSample.TakeAsync(redisServer, collect: false);
         var drainClock = Stopwatch.StartNew();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var gen2Before = GC.CollectionCount(2);
@@ -170,6 +177,9 @@ internal static class BenchRunner
         var drainSeconds = drainClock.Elapsed.TotalSeconds;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         var gen2 = GC.CollectionCount(2) - gen2Before;
+        var drainEnd = await ResourceSample.TakeAsync(redisServer, collect: false);
+        var held = await ResourceSample.TakeAsync(redisServer, collect: true);
+        var costs = DrainCosts.From(workers, parsed, drainEnd - drainStart, held.HeapBytes - started.HeapBytes, held.RedisUsedMemory - beforeStart.RedisUsedMemory, drainSeconds);
         var drainScores = metrics.Total(DemoMetrics.Scores) - scoresBefore;
         var drained = committed.AtEnd();
         var eventsPerSecond = parsed.Count / drainSeconds;
@@ -202,7 +212,7 @@ internal static class BenchRunner
 
         var settle = Stopwatch.StartNew();
         while (settle.Elapsed < PhaseLimit && !cancellationToken.IsCancellationRequested
-            && (metrics.Total(DemoMetrics.FeatureUpdates) + metrics.Total(DemoMetrics.Duplicates) < 2L * events || pipeline.PendingUsers > 0 || !committed.AtEnd()))
+            && (metrics.Total(DemoMetrics.FeatureUpdates) + metrics.Total(DemoMetrics.Duplicates) < 2L * events || app.PendingUsers > 0 || !committed.AtEnd()))
         {
             await Task.Delay(20, CancellationToken.None);
         }
@@ -211,7 +221,7 @@ internal static class BenchRunner
         var p99 = metrics.Quantile(DemoMetrics.EndToEndImmediate, 0.99, latencyFrom) * 1000;
         var p999 = metrics.Quantile(DemoMetrics.EndToEndImmediate, 0.999, latencyFrom) * 1000;
         var rssEnd = Environment.WorkingSet;
-        await app.StopAsync(CancellationToken.None);
+        await app.StopAsync();
         metrics.RecordObservables();
         var (_, lost, _) = traffic.Outcome();
         var offsetResets = (long)metrics.Total(DemoMetrics.OffsetResets);
@@ -231,6 +241,7 @@ internal static class BenchRunner
             table.AddRow("gen2 collections (drain)", gen2.ToString(CultureInfo.InvariantCulture));
             table.AddRow("RSS start / end of half load", Invariant($"{rssStart / 1048576.0:N0} / {rssEnd / 1048576.0:N0} MB"));
             table.AddRow("lost / offset resets", Invariant($"{lost} / {offsetResets}"));
+            costs.AddRows(table);
             AnsiConsole.Write(table);
         }
 
@@ -263,6 +274,7 @@ internal static class BenchRunner
             writer.WriteNumber("lost", lost);
             writer.WriteNumber("offset_resets", offsetResets);
             writer.WriteBoolean("drained", drained);
+            costs.Write(writer);
             writer.WriteEndObject();
         }
 

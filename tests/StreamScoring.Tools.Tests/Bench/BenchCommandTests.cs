@@ -13,8 +13,7 @@ public sealed class BenchCommandTests
     [Fact]
     public async Task Bench_20000EventsJson_LastLineHasEveryFigureAndNothingLost()
     {
-        var tfm = new DirectoryInfo(AppContext.BaseDirectory);
-        var tools = RepositoryPaths.File("src", "StreamScoring.Tools", "bin", tfm.Parent!.Name, tfm.Name, "streamscoring-tools.dll");
+        var tools = ToolsDll();
 
         var result = await ChildProcess.RunAsync("dotnet", [tools, "bench", "--events", "20000", "--json"], RepositoryPaths.Root, TimeSpan.FromSeconds(150));
 
@@ -44,5 +43,35 @@ public sealed class BenchCommandTests
         Assert.True(root.GetProperty("drained").GetBoolean());
         Assert.Equal(0, root.GetProperty("lost").GetInt64());
         Assert.Equal(0, root.GetProperty("offset_resets").GetInt64());
+
+        // The capacity model's inputs: the drain's costs per event and per user, split by process.
+        var costs = root.GetProperty("costs");
+        Assert.Equal(1, costs.GetProperty("workers").GetInt32());
+        Assert.InRange(costs.GetProperty("users").GetInt32(), 1, 20_000);
+        foreach (var name in new[] { "worker_cpu_us_per_event", "broker_cpu_us_per_event", "redis_cpu_us_per_event", "redis_commands_per_event", "redis_net_bytes_per_event", "redis_bytes_per_user", "heap_bytes_per_user" })
+        {
+            Assert.True(costs.GetProperty(name).GetDouble() > 0, name);
+        }
+
+        Assert.InRange(costs.GetProperty("machine_cpu_share").GetDouble(), 0.0, 1.5);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("5")]
+    public async Task Bench_WorkersOutOfRange_ExitsTwoNamingTheOption(string workers)
+    {
+        var tools = ToolsDll();
+
+        var result = await ChildProcess.RunAsync("dotnet", [tools, "bench", "--workers", workers], RepositoryPaths.Root, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--workers must be between 1 and 4", result.Stderr, StringComparison.Ordinal);
+    }
+
+    private static string ToolsDll()
+    {
+        var tfm = new DirectoryInfo(AppContext.BaseDirectory);
+        return RepositoryPaths.File("src", "StreamScoring.Tools", "bin", tfm.Parent!.Name, tfm.Name, "streamscoring-tools.dll");
     }
 }

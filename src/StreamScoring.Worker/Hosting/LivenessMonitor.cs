@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using StreamScoring.Worker.Resilience;
 
 namespace StreamScoring.Worker.Hosting;
 
@@ -13,10 +14,13 @@ internal sealed record LivenessSample(IReadOnlyList<LoopSample> Loops, long Prog
 /// Decides from successive <see cref="LivenessSample"/>s whether the worker is wedged: a running consumer loop whose
 /// poll count has not moved for <see cref="LivenessOptions.StallTimeout"/>, or a pipeline with work waiting whose
 /// progress count has not moved for that long while no dependency failed either (a dependency being waited out is
-/// readiness's business; a restart would not cure it). Samples are taken at each check, so the probe period is the
-/// resolution. Thread-safe; one instance keeps the samples (a singleton).
+/// readiness's business; a restart would not cure it). A dependency being waited out fails once per attempt, and
+/// attempts are apart by up to one call's timeout plus the longest retry delay, so the pipeline counts as stuck only
+/// when no failure came for the stall limit plus the longest <see cref="DependencyOptions.MaxRetryDelay"/>: a call
+/// bounded by a timeout within the stall limit always fails inside that. Samples are taken at each check, so the
+/// probe period is the resolution. Thread-safe; one instance keeps the samples (a singleton).
 /// </summary>
-internal sealed class LivenessMonitor(IOptions<LivenessOptions> options, TimeProvider time)
+internal sealed class LivenessMonitor(IOptions<LivenessOptions> options, IOptions<ResilienceOptions> resilience, TimeProvider time)
 {
     private readonly Lock _lock = new();
     private long[] _polls = [];
@@ -24,6 +28,7 @@ internal sealed class LivenessMonitor(IOptions<LivenessOptions> options, TimePro
     private long _progress = -1;
     private long _failures = -1;
     private long _progressChanged;
+    private long _failuresChanged;
 
     /// <summary>Null when live; otherwise what is stuck and for how long, in fixed words.</summary>
     public string? Check(LivenessSample sample)
@@ -52,17 +57,30 @@ internal sealed class LivenessMonitor(IOptions<LivenessOptions> options, TimePro
                 }
             }
 
-            if (sample.Progress != _progress || sample.DependencyFailures != _failures || sample.WaitingWork.Length == 0)
+            if (sample.Progress != _progress || sample.WaitingWork.Length == 0)
             {
-                (_progress, _failures, _progressChanged) = (sample.Progress, sample.DependencyFailures, now);
-            }
-            else if (time.GetElapsedTime(_progressChanged, now) is var stuck && stuck > limit)
-            {
-                return string.Create(CultureInfo.InvariantCulture,
-                    $"pipeline stuck: no progress for {stuck.TotalSeconds:0} s with {sample.WaitingWork} waiting, and no dependency failing");
+                (_progress, _progressChanged) = (sample.Progress, now);
+                (_failures, _failuresChanged) = (sample.DependencyFailures, now);
+                return null;
             }
 
-            return null;
+            if (sample.DependencyFailures != _failures)
+            {
+                (_failures, _failuresChanged) = (sample.DependencyFailures, now);
+            }
+
+            var stuck = time.GetElapsedTime(_progressChanged, now);
+            var quiet = time.GetElapsedTime(_failuresChanged, now);
+            return stuck > limit && quiet > limit + LongestRetryDelay()
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"pipeline stuck: no progress for {stuck.TotalSeconds:0} s with {sample.WaitingWork} waiting, and no dependency failing")
+                : null;
         }
+    }
+
+    private TimeSpan LongestRetryDelay()
+    {
+        var value = resilience.Value;
+        return value.Redis.MaxRetryDelay > value.KafkaProducer.MaxRetryDelay ? value.Redis.MaxRetryDelay : value.KafkaProducer.MaxRetryDelay;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StreamScoring.Worker.Hosting;
+using StreamScoring.Worker.Resilience;
 
 namespace StreamScoring.Worker.Tests.Hosting;
 
@@ -8,11 +9,15 @@ namespace StreamScoring.Worker.Tests.Hosting;
 public sealed class LivenessMonitorTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5); // the longest of the two dependencies
     private readonly FakeTimeProvider _time = new();
     private readonly LivenessMonitor _sut;
     private long _polls;
 
-    public LivenessMonitorTests() => _sut = new LivenessMonitor(Options.Create(new LivenessOptions { StallTimeout = Limit }), _time);
+    public LivenessMonitorTests() => _sut = new LivenessMonitor(
+        Options.Create(new LivenessOptions { StallTimeout = Limit }),
+        Options.Create(new ResilienceOptions { Redis = new DependencyOptions { MaxRetryDelay = RetryDelay }, KafkaProducer = new DependencyOptions { MaxRetryDelay = TimeSpan.FromSeconds(1) } }),
+        _time);
 
     [Fact]
     public void Check_LoopsPollingAndPipelineProgressing_IsLive()
@@ -56,10 +61,37 @@ public sealed class LivenessMonitorTests
         _time.Advance(TimeSpan.FromSeconds(30));
         Assert.Null(_sut.Check(Sample(progress: 500, waiting: Waiting)));
         _time.Advance(TimeSpan.FromSeconds(31));
+        // Past the stall limit, but a retry of a dependency may still be due: the limit plus the longest retry delay.
+        Assert.Null(_sut.Check(Sample(progress: 500, waiting: Waiting)));
+        _time.Advance(TimeSpan.FromSeconds(5));
 
         var problem = _sut.Check(Sample(progress: 500, waiting: Waiting));
 
-        Assert.Equal("pipeline stuck: no progress for 61 s with 120 events before the feature store waiting, and no dependency failing", problem);
+        Assert.Equal("pipeline stuck: no progress for 66 s with 120 events before the feature store waiting, and no dependency failing", problem);
+    }
+
+    [Fact]
+    public void Check_DependencyFailuresFurtherApartThanTheLimitButWithinItsRetryDelay_IsNotWedged()
+    {
+        // A call that times out at the limit, then the longest back-off: failures come limit + delay apart at most.
+        const string Waiting = "100 events at or before the feature store";
+        var gap = Limit + RetryDelay - TimeSpan.FromSeconds(1);
+        var failures = 0;
+        Assert.Null(_sut.Check(Sample(progress: 500, failures: failures, waiting: Waiting)));
+        for (var step = TimeSpan.Zero; step < gap * 4; step += TimeSpan.FromSeconds(1))
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            if ((step + TimeSpan.FromSeconds(1)).Ticks % gap.Ticks == 0)
+            {
+                failures++;
+            }
+
+            Assert.Null(_sut.Check(Sample(progress: 500, failures: failures, waiting: Waiting)));
+        }
+
+        // The failures stop, nothing moves: wedged once the limit plus the retry delay has passed with no failure.
+        _time.Advance(Limit + RetryDelay + TimeSpan.FromSeconds(1));
+        Assert.NotNull(_sut.Check(Sample(progress: 500, failures: failures, waiting: Waiting)));
     }
 
     [Fact]

@@ -121,7 +121,7 @@ internal static class BenchRunner
 
         // 5. The worker draining the input topic filled before it started.
         Say("worker: filling the input topic before it starts");
-        Fill(kafka.BootstrapServers, topics.Input, traffic, 0, events, log);
+        var inputBytes = Fill(kafka.BootstrapServers, topics.Input, traffic, 0, events, log);
         var overrides = new Dictionary<string, string?>
         {
             ["Kafka:Common:bootstrap.servers"] = kafka.BootstrapServers,
@@ -179,7 +179,7 @@ internal static class BenchRunner
         var gen2 = GC.CollectionCount(2) - gen2Before;
         var drainEnd = await ResourceSample.TakeAsync(redisServer, collect: false);
         var held = await ResourceSample.TakeAsync(redisServer, collect: true);
-        var costs = DrainCosts.From(workers, parsed, drainEnd - drainStart, held.HeapBytes - started.HeapBytes, held.RedisUsedMemory - beforeStart.RedisUsedMemory, drainSeconds);
+        var costs = DrainCosts.From(workers, parsed, (double)inputBytes / events, drainEnd - drainStart, held.HeapBytes - started.HeapBytes, held.RedisUsedMemory - beforeStart.RedisUsedMemory, drainSeconds);
         var drainScores = metrics.Total(DemoMetrics.Scores) - scoresBefore;
         var drained = committed.AtEnd();
         var eventsPerSecond = parsed.Count / drainSeconds;
@@ -295,19 +295,24 @@ internal static class BenchRunner
         DeliveryReportFields = "none",
     };
 
-    private static void Fill(string bootstrap, string topic, DemoTraffic traffic, int from, int count, ILogger log)
+    // Returns the bytes of keys and values written.
+    private static long Fill(string bootstrap, string topic, DemoTraffic traffic, int from, int count, ILogger log)
     {
         using var producer = new BulkProducer(ProducerConfig(bootstrap), log);
+        long bytes = 0;
         for (var i = from; i < from + count; i++)
         {
             var (key, value) = traffic.Message(i);
             producer.Produce(topic, key, value);
+            bytes += key.Length + value.Length;
         }
 
         if (producer.Flush(TimeSpan.FromSeconds(60)) > 0 || producer.Failures > 0)
         {
             throw new InvalidOperationException($"bench: {producer.Failures + producer.Outstanding} messages were not delivered to {topic}");
         }
+
+        return bytes;
     }
 
     // Consumes `count` messages from the beginning; the rate runs from the first message received to the last.

@@ -13,6 +13,7 @@ namespace StreamScoring.Tools.Bench;
 internal sealed record DrainCosts(
     int Workers,
     int Users,
+    double EventBytes,
     double WorkerCpuMicrosPerEvent,
     double BrokerCpuMicrosPerEvent,
     double RedisCpuMicrosPerEvent,
@@ -23,7 +24,7 @@ internal sealed record DrainCosts(
     double HeapBytesPerUser)
 {
     /// <summary>Divides what the drain spent by its events and users.</summary>
-    public static DrainCosts From(int workers, IReadOnlyList<ClickEvent> events, ResourceSample spent, long heapGrowth, long redisGrowth, double drainSeconds)
+    public static DrainCosts From(int workers, IReadOnlyList<ClickEvent> events, double eventBytes, ResourceSample spent, long heapGrowth, long redisGrowth, double drainSeconds)
     {
         var users = events.Select(static e => e.UserId).Distinct(StringComparer.Ordinal).Count();
         double PerEvent(double total) => total / events.Count;
@@ -31,6 +32,7 @@ internal sealed record DrainCosts(
         return new DrainCosts(
             workers,
             users,
+            eventBytes,
             PerEvent(spent.WorkerCpu.TotalMicroseconds),
             PerEvent(spent.BrokerCpu.TotalMicroseconds),
             PerEvent(spent.RedisCpu.TotalMicroseconds),
@@ -44,6 +46,7 @@ internal sealed record DrainCosts(
     public void AddRows(Table table)
     {
         table.AddRow("workers in the group", Workers.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("Kafka bytes per event (key + value)", Invariant($"{EventBytes:F0} B"));
         table.AddRow("CPU per event: worker / brokers / redis", Invariant($"{WorkerCpuMicrosPerEvent:F1} / {BrokerCpuMicrosPerEvent:F1} / {RedisCpuMicrosPerEvent:F1} µs"));
         table.AddRow("machine CPU used in the drain", Invariant($"{MachineCpuShare:P0} of {Environment.ProcessorCount} cores"));
         table.AddRow("redis commands / network bytes per event", Invariant($"{RedisCommandsPerEvent:F3} / {RedisNetBytesPerEvent:F0} B"));
@@ -55,6 +58,7 @@ internal sealed record DrainCosts(
         writer.WriteStartObject("costs");
         writer.WriteNumber("workers", Workers);
         writer.WriteNumber("users", Users);
+        writer.WriteNumber("event_bytes", Math.Round(EventBytes, 1));
         writer.WriteNumber("worker_cpu_us_per_event", Math.Round(WorkerCpuMicrosPerEvent, 2));
         writer.WriteNumber("broker_cpu_us_per_event", Math.Round(BrokerCpuMicrosPerEvent, 2));
         writer.WriteNumber("redis_cpu_us_per_event", Math.Round(RedisCpuMicrosPerEvent, 2));

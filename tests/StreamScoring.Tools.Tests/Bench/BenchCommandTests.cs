@@ -48,7 +48,7 @@ public sealed class BenchCommandTests
         var costs = root.GetProperty("costs");
         Assert.Equal(1, costs.GetProperty("workers").GetInt32());
         Assert.InRange(costs.GetProperty("users").GetInt32(), 1, 20_000);
-        foreach (var name in new[] { "worker_cpu_us_per_event", "broker_cpu_us_per_event", "redis_cpu_us_per_event", "redis_commands_per_event", "redis_net_bytes_per_event", "redis_bytes_per_user", "heap_bytes_per_user" })
+        foreach (var name in new[] { "event_bytes", "worker_cpu_us_per_event", "broker_cpu_us_per_event", "redis_cpu_us_per_event", "redis_commands_per_event", "redis_net_bytes_per_event", "redis_bytes_per_user", "heap_bytes_per_user" })
         {
             Assert.True(costs.GetProperty(name).GetDouble() > 0, name);
         }

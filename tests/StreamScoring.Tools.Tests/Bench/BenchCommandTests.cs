@@ -41,6 +41,8 @@ public sealed class BenchCommandTests
         Assert.True(p50 > 0 && p50 <= p99 && p99 <= p999, $"p50 {p50}, p99 {p99}, p999 {p999}");
         Assert.True(root.GetProperty("gen2_collections").GetInt32() >= 0);
         Assert.True(root.GetProperty("drained").GetBoolean());
+        var (applied, drain) = (root.GetProperty("drain_applied_seconds").GetDouble(), root.GetProperty("drain_seconds").GetDouble());
+        Assert.True(applied > 0 && applied <= drain, $"applied after {applied} s, drained after {drain} s");
         Assert.Equal(0, root.GetProperty("lost").GetInt64());
         Assert.Equal(0, root.GetProperty("offset_resets").GetInt64());
 

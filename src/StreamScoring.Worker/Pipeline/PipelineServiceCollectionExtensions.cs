@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using StreamScoring.Worker.Alerts;
 using StreamScoring.Worker.Telemetry;
 
 namespace StreamScoring.Worker.Pipeline;

@@ -7,6 +7,7 @@ using StreamScoring.Core.Alerts;
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
 using StreamScoring.Kafka;
+using StreamScoring.Worker.Alerts;
 using StreamScoring.Worker.Messages;
 using StreamScoring.Worker.Resilience;
 using StreamScoring.Worker.Telemetry;

@@ -10,6 +10,7 @@ using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
 using StreamScoring.Inference;
 using StreamScoring.Kafka;
+using StreamScoring.Worker.Alerts;
 using StreamScoring.Worker.Campaigns;
 using StreamScoring.Worker.Messages;
 using StreamScoring.Worker.Pipeline;

@@ -6,6 +6,7 @@ using StreamScoring.Core.Alerts;
 using StreamScoring.Core.Events;
 using StreamScoring.Inference;
 using StreamScoring.Kafka;
+using StreamScoring.Worker.Alerts;
 using StreamScoring.Worker.Pipeline;
 using StreamScoring.Worker.Resilience;
 using StreamScoring.Worker.Telemetry;

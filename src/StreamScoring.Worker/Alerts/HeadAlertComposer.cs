@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using StreamScoring.Core.Features;
 using StreamScoring.Inference.Attribution;
+using StreamScoring.Inference.Serving;
 using StreamScoring.Worker.Messages;
 using StreamScoring.Worker.Pipeline;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using StreamScoring.Core.Alerts;
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
+using StreamScoring.Inference.Serving;
 using StreamScoring.Kafka;
 using StreamScoring.Worker.Alerts;
 using StreamScoring.Worker.Messages;

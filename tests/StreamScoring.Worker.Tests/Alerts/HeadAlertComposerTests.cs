@@ -1,5 +1,6 @@
 using StreamScoring.Core.Features;
 using StreamScoring.Inference.Attribution;
+using StreamScoring.Inference.Serving;
 using StreamScoring.Worker.Alerts;
 using StreamScoring.Worker.Messages;
 using StreamScoring.Worker.Pipeline;

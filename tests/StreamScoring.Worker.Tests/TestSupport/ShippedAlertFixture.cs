@@ -1,6 +1,7 @@
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
 using StreamScoring.Inference;
+using StreamScoring.Inference.Serving;
 using StreamScoring.Worker.Alerts;
 using StreamScoring.Worker.Messages;
 using StreamScoring.Worker.Pipeline;

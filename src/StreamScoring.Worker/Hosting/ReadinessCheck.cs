@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 using StreamScoring.Features.Redis;
+using StreamScoring.Inference.Serving;
 using StreamScoring.Kafka;
 using StreamScoring.Worker.Pipeline;
 

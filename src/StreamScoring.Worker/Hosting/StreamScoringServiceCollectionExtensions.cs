@@ -8,6 +8,7 @@ using StreamScoring.Core.Alerts;
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
 using StreamScoring.Features.Redis;
+using StreamScoring.Inference.Serving;
 using StreamScoring.Kafka;
 using StreamScoring.Worker.Campaigns;
 using StreamScoring.Worker.Pipeline;
@@ -66,11 +67,12 @@ public static class StreamScoringServiceCollectionExtensions
         services.AddHostedService(static sp => sp.GetRequiredService<StreamScoringWorker>());
         // After the worker: its hosted service starts after the pipeline's consumers, and stops before them.
         services.AddCampaignStats(enabled: !string.Equals(configuration[$"{CampaignStatsOptions.SectionName}:{nameof(CampaignStatsOptions.Enabled)}"], "false", StringComparison.OrdinalIgnoreCase));
-        // Besides the worker's own meter: the .NET runtime's (GC, thread pool, memory, JIT; built into .NET 9+, no
+        // Besides the worker's own meter and model serving's (hot reloads, the version and device served): the .NET runtime's (GC, thread pool, memory, JIT; built into .NET 9+, no
         // instrumentation package needed) and ASP.NET Core's (the /metrics, /healthz and /readyz requests, Kestrel
         // connections), so a dashboard can tell a GC or thread-pool stall from a slow dependency.
         services.AddOpenTelemetry().WithMetrics(static metrics => metrics
             .AddMeter(StreamScoringTelemetry.MeterName)
+            .AddMeter(InferenceTelemetry.MeterName)
             .AddMeter([.. StreamScoringTelemetry.RuntimeMeterNames])
             .AddPrometheusExporter());
         // The check bounds its own Redis probe (1 s); the timeout is a second guard so /readyz always answers.

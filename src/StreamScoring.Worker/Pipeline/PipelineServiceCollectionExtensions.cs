@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using StreamScoring.Inference.Serving;
+using StreamScoring.Worker.Alerts;
 using StreamScoring.Worker.Telemetry;
 
 namespace StreamScoring.Worker.Pipeline;
@@ -9,11 +11,12 @@ namespace StreamScoring.Worker.Pipeline;
 public static class PipelineServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds <see cref="ScoringOptions"/> from <c>Scoring</c> and <see cref="InferenceOptions"/> from
-    /// <c>Inference</c> (validated at start: a bad value stops the host with a message naming the key), and
-    /// registers <see cref="TimeProvider.System"/> (unless one is registered), <see cref="StreamScoringTelemetry"/>,
-    /// <see cref="ScoreDebouncer"/>, <see cref="AlertDecider"/> and <see cref="ModelHost"/> as singletons, the
-    /// host also as a hosted service so a model that cannot be served stops the worker at start.
+    /// Binds <see cref="ScoringOptions"/> from <c>Scoring</c> (validated at start: a bad value stops the host with a
+    /// message naming the key), registers <see cref="TimeProvider.System"/> (unless one is registered),
+    /// <see cref="StreamScoringTelemetry"/>, <see cref="ScoreDebouncer"/> and <see cref="AlertDecider"/> as singletons,
+    /// and adds model serving (<see cref="InferenceServiceCollectionExtensions.AddOnnxInference"/>: the
+    /// <c>Inference</c> options and the <see cref="ModelHost"/>, a hosted service so a model that cannot be served
+    /// stops the worker at start).
     /// </summary>
     public static IServiceCollection AddScoringPipeline(this IServiceCollection services)
     {
@@ -22,12 +25,10 @@ public static class PipelineServiceCollectionExtensions
         services.AddMetrics();
         services.AddOptions<ScoringOptions>().BindConfiguration(ScoringDefaults.ScoringSection).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScoringOptions>, ScoringOptionsValidator>());
-        services.AddOptions<InferenceOptions>().BindConfiguration(ScoringDefaults.InferenceSection).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<StreamScoringTelemetry>();
         services.TryAddSingleton<ScoreDebouncer>();
         services.TryAddSingleton<AlertDecider>();
-        services.TryAddSingleton<ModelHost>();
-        services.AddHostedService(static sp => sp.GetRequiredService<ModelHost>());
+        services.AddOnnxInference();
         return services;
     }
 }

@@ -1,3 +1,5 @@
+using StreamScoring.Worker.Alerts;
+
 namespace StreamScoring.Worker.Pipeline;
 
 /// <summary>The outputs of one scored micro-batch, ready to publish, with the work whose events they complete.</summary>

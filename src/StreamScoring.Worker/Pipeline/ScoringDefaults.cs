@@ -1,13 +1,10 @@
 namespace StreamScoring.Worker.Pipeline;
 
-/// <summary>Default values of <see cref="ScoringOptions"/> and <see cref="InferenceOptions"/>, as constants so tests and docs can name them.</summary>
+/// <summary>Default values of <see cref="ScoringOptions"/>, as constants so tests and docs can name them (model serving's are <c>InferenceDefaults</c>).</summary>
 public static class ScoringDefaults
 {
     /// <summary>Configuration section of <see cref="ScoringOptions"/>.</summary>
     public const string ScoringSection = "Scoring";
-
-    /// <summary>Configuration section of <see cref="InferenceOptions"/>.</summary>
-    public const string InferenceSection = "Inference";
 
     /// <summary>Default <see cref="ScoringOptions.DebounceInterval"/>: 500 ms.</summary>
     public static readonly TimeSpan DebounceInterval = TimeSpan.FromMilliseconds(500);
@@ -42,10 +39,4 @@ public static class ScoringDefaults
 
     /// <summary>Default conversion alert cooldown: 30 minutes.</summary>
     public static readonly TimeSpan ConversionCooldown = TimeSpan.FromMinutes(30);
-
-    /// <summary>Default <see cref="InferenceOptions.ModelPath"/>.</summary>
-    public const string ModelPath = "models/model.onnx";
-
-    /// <summary>Default <see cref="InferenceOptions.ReloadPollInterval"/>: 10 seconds.</summary>
-    public static readonly TimeSpan ReloadPollInterval = TimeSpan.FromSeconds(10);
 }

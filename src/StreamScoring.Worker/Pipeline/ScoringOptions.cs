@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using StreamScoring.Worker.Alerts;
 
 namespace StreamScoring.Worker.Pipeline;
 

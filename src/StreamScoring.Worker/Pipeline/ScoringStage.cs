@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using StreamScoring.Core.Features;
+using StreamScoring.Inference.Serving;
+using StreamScoring.Worker.Alerts;
 using StreamScoring.Worker.Messages;
 using StreamScoring.Worker.Resilience;
 using StreamScoring.Worker.Telemetry;

@@ -5,13 +5,14 @@ using StreamScoring.Core.Features;
 namespace StreamScoring.Worker.Telemetry;
 
 /// <summary>
-/// The worker's instruments, on one <see cref="Meter"/> named <see cref="MeterName"/>. Instrument names are
+/// The worker's instruments, on one <see cref="Meter"/> named <see cref="MeterName"/> (model serving's, <c>streamscoring.model_*</c>,
+/// are on <c>InferenceTelemetry</c>'s meter in StreamScoring.Inference). Instrument names are
 /// <c>streamscoring.*</c> in snake_case with base units; the Prometheus exporter turns them into
 /// <c>streamscoring_events_consumed_total</c>, <c>streamscoring_end_to_end_latency_seconds</c> and so on
 /// (dots become underscores, counters gain <c>_total</c>, the unit <c>s</c> becomes <c>_seconds</c>).
 /// </summary>
 /// <remarks>
-/// Tags carry only bounded values (head names, error codes, Kafka topic and partition, model version),
+/// Tags carry only bounded values (head names, error codes, Kafka topic and partition),
 /// never a user id: one series per user would overwhelm Prometheus.
 /// </remarks>
 public sealed class StreamScoringTelemetry : IDisposable
@@ -41,12 +42,6 @@ public sealed class StreamScoringTelemetry : IDisposable
     /// <summary>Tag of the consumer-lag gauge: the Kafka partition.</summary>
     public const string PartitionTag = "partition";
 
-    /// <summary>Tag of the model-info gauge: the model version.</summary>
-    public const string ModelVersionTag = "model_version";
-
-    /// <summary>Tag of the model-info gauge: the execution provider serving the model (<c>cpu</c> or <c>cuda</c>).</summary>
-    public const string DeviceTag = "device";
-
     /// <summary>Tag of the resilience metrics: the outside dependency (<c>redis</c>, <c>kafka_producer</c>).</summary>
     public const string DependencyTag = "dependency";
 
@@ -73,8 +68,6 @@ public sealed class StreamScoringTelemetry : IDisposable
     private Func<long>? _pausedPartitions;
     private Func<long>? _deadLetterFailures;
     private Func<long>? _offsetResets;
-    private string? _modelVersion;
-    private string? _modelDevice;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/> (disposed with the factory).</summary>
     public StreamScoringTelemetry(IMeterFactory meterFactory)
@@ -91,8 +84,6 @@ public sealed class StreamScoringTelemetry : IDisposable
         DuplicatesSkipped = meter.CreateCounter<long>("streamscoring.duplicates_skipped", "{event}", "Redelivered events the feature store skipped by event id.");
         Scores = meter.CreateCounter<long>("streamscoring.scores", "{user}", "Users scored (one per published score message).");
         Alerts = meter.CreateCounter<long>("streamscoring.alerts", "{alert}", "Alerts published, by head.");
-        ModelReloads = meter.CreateCounter<long>("streamscoring.model_reloads", "{reload}", "Model versions swapped in while running.");
-        ModelReloadFailures = meter.CreateCounter<long>("streamscoring.model_reload_failures", "{reload}", "New model files that could not be loaded (the old model stays), by reason (tag reason: unloadable, spec_mismatch, ...).");
         BatchSize = meter.CreateHistogram("streamscoring.batch_size", "{user}", "Users per model call.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchSizeBuckets });
         InferenceLatency = meter.CreateHistogram("streamscoring.inference_latency", "s", "Duration of one model call.",
@@ -109,7 +100,6 @@ public sealed class StreamScoringTelemetry : IDisposable
         meter.CreateObservableCounter("streamscoring.feature_store_state_restored", () => Observe(Volatile.Read(ref _storeStateRestored)), "{user}", "Users whose hash Redis had lost (restart without data, failover, FLUSHALL) and that this worker wrote back from memory.");
         meter.CreateObservableGauge("streamscoring.feature_store_cached_users", () => Observe(Volatile.Read(ref _storeCachedUsers)), "{user}", "User states held in the worker's memory.");
         meter.CreateObservableGauge("streamscoring.consumer_lag", ObserveConsumerLag, "{message}", "Messages behind the partition's high watermark, by topic and partition.");
-        meter.CreateObservableGauge("streamscoring.model_info", ObserveModelInfo, null, "1 for the model version being served (tag model_version) and the device serving it (tag device: cpu or cuda).");
         StageRestarts = meter.CreateCounter<long>("streamscoring.stage_restarts", "{restart}", "Pipeline stages restarted by the supervisor after a transient failure, by stage.");
         DependencyFailures = meter.CreateCounter<long>("streamscoring.dependency_failures", "{call}", "Failed calls to an outside dependency that will be retried, by dependency (kafka_producer: score and alert publishes; redis: feature store and cooldowns).");
         meter.CreateObservableCounter("streamscoring.event_ids_evicted", static () => EventIdWindow.EvictedTotal, "{id}", "Event ids forgotten because their user reached the per-user cap of the dedupe window (FeatureSpec.MaxEventIdsPerUser: a bot); while a user's window is full, its events not newer than the oldest id kept are refused as too late.");
@@ -142,12 +132,6 @@ public sealed class StreamScoringTelemetry : IDisposable
     /// <summary><c>streamscoring.alerts</c> (tag <c>head</c>): use <see cref="AlertPublished"/>.</summary>
     public Counter<long> Alerts { get; }
 
-    /// <summary><c>streamscoring.model_reloads</c>: successful hot reloads.</summary>
-    public Counter<long> ModelReloads { get; }
-
-    /// <summary><c>streamscoring.model_reload_failures</c>: failed hot reloads.</summary>
-    public Counter<long> ModelReloadFailures { get; }
-
     /// <summary><c>streamscoring.batch_size</c>: users per model call.</summary>
     public Histogram<int> BatchSize { get; }
 
@@ -166,23 +150,6 @@ public sealed class StreamScoringTelemetry : IDisposable
     /// <summary><c>streamscoring.dependency_failures</c> (tag <c>dependency</c>): use <see cref="DependencyFailed"/>.</summary>
     public Counter<long> DependencyFailures { get; }
 
-    /// <summary>The model version reported by <c>streamscoring.model_info</c>; null reports nothing.</summary>
-    public string? ModelVersion
-    {
-        get => Volatile.Read(ref _modelVersion);
-        set => Volatile.Write(ref _modelVersion, value);
-    }
-
-    /// <summary>
-    /// The execution provider serving the model (<c>cpu</c>, <c>cuda</c>), reported as the <c>device</c> tag of
-    /// <c>streamscoring.model_info</c>; null reports <c>unknown</c>.
-    /// </summary>
-    public string? ModelDevice
-    {
-        get => Volatile.Read(ref _modelDevice);
-        set => Volatile.Write(ref _modelDevice, value);
-    }
-
     /// <summary>Counts <paramref name="count"/> dead-lettered events with their error code (e.g. <c>EventError.Code()</c>).</summary>
     public void EventDeadLettered(string reason, long count = 1) =>
         EventsDeadLettered.Add(count, new KeyValuePair<string, object?>(ReasonTag, reason));
@@ -190,10 +157,6 @@ public sealed class StreamScoringTelemetry : IDisposable
     /// <summary>Counts a published alert of <paramref name="head"/>.</summary>
     public void AlertPublished(string head) =>
         Alerts.Add(1, new KeyValuePair<string, object?>(HeadTag, head));
-
-    /// <summary>Counts a model file that could not be loaded, with its reason (<c>ModelLoadException.Reason</c>).</summary>
-    public void ModelReloadFailed(string reason) =>
-        ModelReloadFailures.Add(1, new KeyValuePair<string, object?>(ReasonTag, reason));
 
     /// <summary>Counts one failed (and retried) call to <paramref name="dependency"/>.</summary>
     public void DependencyFailed(string dependency) =>
@@ -300,9 +263,4 @@ public sealed class StreamScoringTelemetry : IDisposable
 
     private static IEnumerable<Measurement<long>> Observe(Func<long>? source) =>
         source is null ? [] : [new Measurement<long>(source())];
-
-    private IEnumerable<Measurement<int>> ObserveModelInfo() =>
-        ModelVersion is { } version
-            ? [new Measurement<int>(1, new KeyValuePair<string, object?>(ModelVersionTag, version), new KeyValuePair<string, object?>(DeviceTag, ModelDevice ?? "unknown"))]
-            : [];
 }

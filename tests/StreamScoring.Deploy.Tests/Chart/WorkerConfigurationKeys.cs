@@ -1,6 +1,7 @@
 using System.Reflection;
 using StreamScoring.Core.Events;
 using StreamScoring.Features.Redis;
+using StreamScoring.Inference.Serving;
 using StreamScoring.Kafka;
 using StreamScoring.Worker.Campaigns;
 using StreamScoring.Worker.Hosting;
@@ -26,7 +27,7 @@ internal static class WorkerConfigurationKeys
         (RedisFeatureStoreDefaults.SectionName, typeof(RedisFeatureStoreOptions)),
         (FeatureStoreOptions.SectionName, typeof(FeatureStoreOptions)),
         (ScoringDefaults.ScoringSection, typeof(ScoringOptions)),
-        (ScoringDefaults.InferenceSection, typeof(InferenceOptions)),
+        (InferenceDefaults.SectionName, typeof(InferenceOptions)),
         (ShutdownOptions.SectionName, typeof(ShutdownOptions)),
         (ResilienceOptions.SectionName, typeof(ResilienceOptions)),
         (EventLimits.SectionName, typeof(EventLimits)),

@@ -1,5 +1,6 @@
 using StreamScoring.Core.Features;
 using StreamScoring.Inference.Attribution;
+using StreamScoring.Inference.Tests.Attribution;
 using StreamScoring.Simulator;
 using Xunit.Abstractions;
 

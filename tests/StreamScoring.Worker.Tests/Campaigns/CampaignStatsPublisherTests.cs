@@ -9,7 +9,9 @@ using StreamScoring.Core.Campaigns;
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
 using StreamScoring.Inference;
+using StreamScoring.Inference.Serving;
 using StreamScoring.Kafka;
+using StreamScoring.Worker.Alerts;
 using StreamScoring.Worker.Campaigns;
 using StreamScoring.Worker.Messages;
 using StreamScoring.Worker.Pipeline;
@@ -31,6 +33,7 @@ public sealed class CampaignStatsPublisherTests : IDisposable
     private readonly TimeProvider _time = TimeProvider.System;
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly StreamScoringTelemetry _telemetry = StreamScoringTelemetry.CreateStandalone();
+    private readonly InferenceTelemetry _inferenceTelemetry = InferenceTelemetry.CreateStandalone();
     private readonly RecordingPublisher _publisher = new();
     private readonly ModelHost _models;
     private readonly OffsetTracker _tracker = new(new TopicPartition("clickstream", 0));
@@ -42,7 +45,7 @@ public sealed class CampaignStatsPublisherTests : IDisposable
     {
         _models = new ModelHost(
             Options.Create(new InferenceOptions { ModelPath = RepoPaths.Models("model.onnx"), Device = ScoringDevice.Cpu, IntraOpThreads = 1, InterOpThreads = 1, ReloadPollInterval = TimeSpan.Zero }),
-            _telemetry,
+            _inferenceTelemetry,
             _time,
             NullLogger<ModelHost>.Instance);
         _models.Start();
@@ -53,6 +56,7 @@ public sealed class CampaignStatsPublisherTests : IDisposable
         _listener.Dispose();
         _models.Dispose();
         _telemetry.Dispose();
+        _inferenceTelemetry.Dispose();
         _services.Dispose();
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StreamScoring.Inference;
+using StreamScoring.Inference.Serving;
 using StreamScoring.Worker.Pipeline;
 
 namespace StreamScoring.Worker.Tests.Pipeline;
@@ -69,9 +70,9 @@ public class ScoringOptionsTests
         Assert.Equal(TimeSpan.FromMinutes(10), scoring.Alerts.Fraud.Cooldown);
         Assert.Equal(ScoringDevice.Cpu, inference.Device);
         Assert.Equal(2, inference.IntraOpThreads);
-        Assert.True(inference.ToScorerOptions().AllowSpinning);
+        Assert.True(ModelHost.ScorerOptionsFor(inference).AllowSpinning);
         Assert.Equal(TimeSpan.FromMinutes(1), inference.ReloadPollInterval);
-        Assert.Equal(ScoringDevice.Cpu, inference.ToScorerOptions().Device);
+        Assert.Equal(ScoringDevice.Cpu, ModelHost.ScorerOptionsFor(inference).Device);
     }
 
     [Theory]

@@ -5,7 +5,9 @@ using StackExchange.Redis;
 using StreamScoring.Core.Alerts;
 using StreamScoring.Core.Events;
 using StreamScoring.Inference;
+using StreamScoring.Inference.Serving;
 using StreamScoring.Kafka;
+using StreamScoring.Worker.Alerts;
 using StreamScoring.Worker.Pipeline;
 using StreamScoring.Worker.Resilience;
 using StreamScoring.Worker.Telemetry;
@@ -24,6 +26,7 @@ public sealed class ScoringPipelineTests : IDisposable
 
     private readonly TimeProvider _time = TimeProvider.System;
     private readonly StreamScoringTelemetry _telemetry = StreamScoringTelemetry.CreateStandalone();
+    private readonly InferenceTelemetry _inferenceTelemetry = InferenceTelemetry.CreateStandalone();
     private readonly FlakyFeatureStore _store;
     private readonly RecordingPublisher _publisher = new();
     private readonly InMemoryAlertCooldown _cooldown;
@@ -39,7 +42,7 @@ public sealed class ScoringPipelineTests : IDisposable
         _cooldown = new InMemoryAlertCooldown(_time);
         _models = new ModelHost(
             Options.Create(new InferenceOptions { ModelPath = RepoPaths.Models("model.onnx"), Device = ScoringDevice.Cpu, IntraOpThreads = 1, InterOpThreads = 1, ReloadPollInterval = TimeSpan.Zero }),
-            _telemetry,
+            _inferenceTelemetry,
             _time,
             NullLogger<ModelHost>.Instance);
         _models.Start();
@@ -49,6 +52,7 @@ public sealed class ScoringPipelineTests : IDisposable
     {
         _models.Dispose();
         _telemetry.Dispose();
+        _inferenceTelemetry.Dispose();
     }
 
     [Fact]

@@ -49,7 +49,6 @@ public sealed class StreamScoringTelemetryTests : IDisposable
                 "streamscoring.feature_store_conflicts", "streamscoring.feature_store_snapshot_decode_failures",
                 "streamscoring.feature_store_state_restored", "streamscoring.feature_store_users_loaded",
                 "streamscoring.feature_updates", "streamscoring.inference_latency",
-                "streamscoring.model_info", "streamscoring.model_reload_failures", "streamscoring.model_reloads",
                 "streamscoring.oldest_uncommitted_offset_age", "streamscoring.partitions_paused",
                 "streamscoring.redis_latency", "streamscoring.scores", "streamscoring.stage_restarts",
             ],
@@ -79,16 +78,15 @@ public sealed class StreamScoringTelemetryTests : IDisposable
     }
 
     [Fact]
-    public void ObservableGauges_ReportConsumerLagPerPartition_AndTheModelVersion()
+    public void ObservableGauges_ReportConsumerLagPerPartition()
     {
         _listener.RecordObservableInstruments();
-        // No source, no version yet; only the process-wide counts of the dedupe windows report from the start.
+        // No source yet; only the process-wide counts of the dedupe windows report from the start.
         Assert.Equal(["streamscoring.event_ids_evicted", "streamscoring.events_too_late"], _measurements.Select(m => m.Name).Order(StringComparer.Ordinal));
         _measurements.Clear();
 
         _sut.SetConsumerLagSource(() =>
             [StreamScoringTelemetry.ConsumerLag("clickstream", 0, 5), StreamScoringTelemetry.ConsumerLag("clickstream", 1, 7)]);
-        _sut.ModelVersion = "v2";
         _sut.SetBatcherSource(() => 10, () => 8);
         _sut.SetFeatureStoreSource(conflicts: () => 3, usersLoaded: () => 40, cachedUsers: () => 1200);
         _listener.RecordObservableInstruments();
@@ -102,23 +100,6 @@ public sealed class StreamScoringTelemetryTests : IDisposable
         var lag = _measurements.Where(m => m.Name == "streamscoring.consumer_lag").ToList();
         Assert.Equal(2, lag.Count);
         Assert.Contains(lag, m => m.Value == 7 && Equals(m.Tags["partition"], 1) && Equals(m.Tags["topic"], "clickstream"));
-        var info = Assert.Single(_measurements, m => m.Name == "streamscoring.model_info");
-        Assert.Equal(1, info.Value);
-        Assert.Equal("v2", info.Tags["model_version"]);
-        Assert.Equal("unknown", info.Tags["device"]);
-    }
-
-    [Fact]
-    public void ModelInfo_DeviceSet_ReportsDeviceTagBesideTheVersion()
-    {
-        _sut.ModelVersion = "v3";
-        _sut.ModelDevice = "cuda";
-
-        _listener.RecordObservableInstruments();
-
-        var info = Assert.Single(_measurements, m => m.Name == "streamscoring.model_info");
-        Assert.Equal("v3", info.Tags["model_version"]);
-        Assert.Equal("cuda", info.Tags["device"]);
     }
 
     [Fact]
@@ -133,7 +114,6 @@ public sealed class StreamScoringTelemetryTests : IDisposable
         _sut.SetFeatureStoreFaultSource(decodeFailures: () => 5, stateRestored: () => 600);
         _sut.StageRestarted("features");
         _sut.DependencyFailed("redis");
-        _sut.ModelReloadFailed("spec_mismatch");
         _listener.RecordObservableInstruments();
 
         Assert.Contains(_measurements, m => m.Name == "streamscoring.circuit_breaker_open" && m.Value == 1 && Equals(m.Tags["dependency"], "redis"));
@@ -146,7 +126,6 @@ public sealed class StreamScoringTelemetryTests : IDisposable
         Assert.Contains(_measurements, m => m.Name == "streamscoring.feature_store_state_restored" && m.Value == 600);
         Assert.Contains(_measurements, m => m.Name == "streamscoring.stage_restarts" && Equals(m.Tags["stage"], "features"));
         Assert.Contains(_measurements, m => m.Name == "streamscoring.dependency_failures" && Equals(m.Tags["dependency"], "redis"));
-        Assert.Contains(_measurements, m => m.Name == "streamscoring.model_reload_failures" && Equals(m.Tags["reason"], "spec_mismatch"));
     }
 
     private void Record<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags)

@@ -1,6 +1,8 @@
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
 using StreamScoring.Inference;
+using StreamScoring.Inference.Serving;
+using StreamScoring.Worker.Alerts;
 using StreamScoring.Worker.Messages;
 using StreamScoring.Worker.Pipeline;
 
@@ -52,7 +54,7 @@ public sealed class ShippedAlertFixture : IDisposable
 
     public HeadAlert Alert { get; }
 
-    public HeadAlertTrigger Trigger { get; }
+    internal HeadAlertTrigger Trigger { get; }
 
     public DateTimeOffset ScoredAt { get; }
 

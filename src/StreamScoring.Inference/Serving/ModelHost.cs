@@ -2,11 +2,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamScoring.Core.Features;
-using StreamScoring.Inference;
-using StreamScoring.Worker.Internal;
-using StreamScoring.Worker.Telemetry;
+using StreamScoring.Inference.Internal;
 
-namespace StreamScoring.Worker.Pipeline;
+namespace StreamScoring.Inference.Serving;
 
 /// <summary>
 /// Holds the model being served (<see cref="Current"/>: scorer, manifest, segments, version) and swaps in new
@@ -30,7 +28,7 @@ namespace StreamScoring.Worker.Pipeline;
 public sealed class ModelHost : IHostedService, IDisposable
 {
     private readonly InferenceOptions _options;
-    private readonly StreamScoringTelemetry _telemetry;
+    private readonly InferenceTelemetry _telemetry;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly string _modelPath;
@@ -48,7 +46,7 @@ public sealed class ModelHost : IHostedService, IDisposable
     private bool _disposed;
 
     /// <summary>Creates the host; nothing is loaded until <see cref="Start"/>.</summary>
-    public ModelHost(IOptions<InferenceOptions> options, StreamScoringTelemetry telemetry, TimeProvider timeProvider, ILogger<ModelHost> logger)
+    public ModelHost(IOptions<InferenceOptions> options, InferenceTelemetry telemetry, TimeProvider timeProvider, ILogger<ModelHost> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(telemetry);
@@ -256,7 +254,7 @@ public sealed class ModelHost : IHostedService, IDisposable
     // Loads, checks and warms up one version; disposes what it created when anything fails.
     private ModelSnapshot Load(int generation)
     {
-        var scorer = new OnnxScorer(_modelPath, _options.ToScorerOptions(), detail => _logger.LoadDetail(detail));
+        var scorer = new OnnxScorer(_modelPath, ScorerOptionsFor(_options), detail => _logger.LoadDetail(detail));
         try
         {
             var manifest = ReadManifest();
@@ -286,6 +284,20 @@ public sealed class ModelHost : IHostedService, IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// The scorer settings of <paramref name="options"/>: the one place the bound <see cref="InferenceOptions"/> turn into
+    /// the <see cref="OnnxScorerOptions"/> every load uses. The scorer keeps its own options type so training, tools and
+    /// benchmarks can create one without the host; calibration and buffer sizing keep the scorer's defaults here.
+    /// </summary>
+    internal static OnnxScorerOptions ScorerOptionsFor(InferenceOptions options) => new()
+    {
+        Device = options.Device,
+        CudaDeviceId = options.CudaDeviceId,
+        IntraOpThreads = options.IntraOpThreads,
+        InterOpThreads = options.InterOpThreads,
+        AllowSpinning = options.AllowSpinning,
+    };
 
     private ModelManifest ReadManifest()
     {

@@ -1,4 +1,4 @@
-namespace StreamScoring.Worker.Internal;
+namespace StreamScoring.Inference.Internal;
 
 /// <summary>
 /// Size and last-write time of the model, manifest and segments files: what hot reload compares between polls.

@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Logging;
-using StreamScoring.Inference;
 
-namespace StreamScoring.Worker.Internal;
+namespace StreamScoring.Inference.Internal;
 
-/// <summary>Log messages of <see cref="Pipeline.ModelHost"/>.</summary>
+/// <summary>Log messages of <see cref="Serving.ModelHost"/>.</summary>
 internal static partial class ModelHostLog
 {
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Serving model {Version} from {ModelPath} on {Device} (spec {SpecHash}).")]

@@ -1,8 +1,9 @@
 using StreamScoring.Inference;
+using StreamScoring.Worker.Alerts;
 using StreamScoring.Worker.Pipeline;
 using StreamScoring.Worker.Tests.TestSupport;
 
-namespace StreamScoring.Worker.Tests.Pipeline;
+namespace StreamScoring.Worker.Tests.Alerts;
 
 public class AlertDeciderTests
 {

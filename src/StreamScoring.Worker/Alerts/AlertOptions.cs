@@ -1,6 +1,7 @@
 using StreamScoring.Core.Features;
+using StreamScoring.Worker.Pipeline;
 
-namespace StreamScoring.Worker.Pipeline;
+namespace StreamScoring.Worker.Alerts;
 
 /// <summary>Alert settings per model head (<c>Scoring:Alerts</c>), one property per head of <see cref="FeatureSpec.Heads"/>.</summary>
 public sealed class AlertOptions

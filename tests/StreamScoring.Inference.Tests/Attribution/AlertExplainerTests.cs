@@ -2,7 +2,7 @@ using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
 using StreamScoring.Inference.Attribution;
 
-namespace StreamScoring.Training.Tests.Attribution;
+namespace StreamScoring.Inference.Tests.Attribution;
 
 public class AlertExplainerTests(ShippedModelFixture model) : IClassFixture<ShippedModelFixture>
 {

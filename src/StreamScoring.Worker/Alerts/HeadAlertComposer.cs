@@ -1,9 +1,11 @@
 using System.Runtime.CompilerServices;
 using StreamScoring.Core.Features;
 using StreamScoring.Inference.Attribution;
+using StreamScoring.Inference.Serving;
 using StreamScoring.Worker.Messages;
+using StreamScoring.Worker.Pipeline;
 
-namespace StreamScoring.Worker.Pipeline;
+namespace StreamScoring.Worker.Alerts;
 
 /// <summary>
 /// Builds the <see cref="AlertMessage"/> of a decided <see cref="HeadAlert"/>: identity of the triggering event, band,
@@ -22,7 +24,7 @@ namespace StreamScoring.Worker.Pipeline;
 /// <see cref="MaxRemembered"/> keys and is cleared when full.</para>
 /// <para>Thread-safe.</para>
 /// </remarks>
-public sealed class HeadAlertComposer
+internal sealed class HeadAlertComposer
 {
     /// <summary>Most <c>dedup_key</c>s whose reasons are remembered.</summary>
     public const int MaxRemembered = 8192;

@@ -1,4 +1,4 @@
-namespace StreamScoring.Worker.Pipeline;
+namespace StreamScoring.Worker.Alerts;
 
 /// <summary>One head of one user that crossed its alert threshold.</summary>
 /// <param name="Head">Index of the head in <c>FeatureSpec.Heads</c>.</param>

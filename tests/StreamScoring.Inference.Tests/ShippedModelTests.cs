@@ -1,7 +1,6 @@
 using StreamScoring.Core.Features;
-using StreamScoring.Inference;
 
-namespace StreamScoring.Training.Tests.Pipeline;
+namespace StreamScoring.Inference.Tests;
 
 /// <summary>The model committed under <c>models/</c>: its manifest, ONNX file and segments agree with the code.</summary>
 public class ShippedModelTests

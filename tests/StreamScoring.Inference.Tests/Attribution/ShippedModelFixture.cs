@@ -2,7 +2,7 @@ using StreamScoring.Inference;
 using StreamScoring.Inference.Attribution;
 using StreamScoring.Tests.Shared;
 
-namespace StreamScoring.Training.Tests.Attribution;
+namespace StreamScoring.Inference.Tests.Attribution;
 
 /// <summary>The model shipped under <c>models/</c> with its segments and an explainer, loaded once per test class.</summary>
 public sealed class ShippedModelFixture : IDisposable

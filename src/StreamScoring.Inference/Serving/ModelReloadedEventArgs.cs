@@ -1,4 +1,4 @@
-namespace StreamScoring.Worker.Pipeline;
+namespace StreamScoring.Inference.Serving;
 
 /// <summary>Data of <see cref="ModelHost.Reloaded"/>.</summary>
 public sealed class ModelReloadedEventArgs : EventArgs

@@ -1,4 +1,4 @@
-namespace StreamScoring.Worker.Pipeline;
+namespace StreamScoring.Worker.Alerts;
 
 /// <summary>Alert settings of one model head (<c>Scoring:Alerts:&lt;Head&gt;</c>).</summary>
 public sealed class HeadAlertOptions

@@ -1,11 +1,11 @@
-namespace StreamScoring.Worker.Pipeline;
+namespace StreamScoring.Worker.Alerts;
 
 /// <summary>
 /// The band of an alert score, for an analyst triaging a queue: <see cref="High"/> from the threshold up to halfway
 /// between the threshold and certainty, <see cref="VeryHigh"/> above. With a calibrated head the score is a
 /// probability, so "very high" means at least <c>(1 + threshold) / 2</c> likely.
 /// </summary>
-public static class HeadAlertBand
+internal static class HeadAlertBand
 {
     /// <summary>Score at or above the threshold and below the midpoint.</summary>
     public const string High = "high";

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Options;
 using StreamScoring.Core.Features;
 using StreamScoring.Inference;
+using StreamScoring.Worker.Pipeline;
 
-namespace StreamScoring.Worker.Pipeline;
+namespace StreamScoring.Worker.Alerts;
 
 /// <summary>
 /// Decides which heads of a scored user alert: a head alerts when its score is at or above its threshold

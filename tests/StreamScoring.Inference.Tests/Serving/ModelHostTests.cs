@@ -4,12 +4,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StreamScoring.Core.Features;
-using StreamScoring.Inference;
-using StreamScoring.Worker.Pipeline;
-using StreamScoring.Worker.Telemetry;
-using StreamScoring.Worker.Tests.TestSupport;
+using StreamScoring.Inference.Serving;
+using StreamScoring.Inference.Tests.TestSupport;
 
-namespace StreamScoring.Worker.Tests.Pipeline;
+namespace StreamScoring.Inference.Tests.Serving;
 
 /// <summary>Loads the shipped model from a private copy of <c>models/</c> so tests can replace and break files.</summary>
 public sealed class ModelHostTests : IDisposable
@@ -18,7 +16,7 @@ public sealed class ModelHostTests : IDisposable
 
     private readonly string _dir = Directory.CreateTempSubdirectory("streamscoring-modelhost-").FullName;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 28, 21, 0, 0, TimeSpan.Zero));
-    private readonly StreamScoringTelemetry _telemetry = StreamScoringTelemetry.CreateStandalone();
+    private readonly InferenceTelemetry _telemetry = InferenceTelemetry.CreateStandalone();
 
     public ModelHostTests()
     {
@@ -249,7 +247,7 @@ public sealed class ModelHostTests : IDisposable
         private readonly MeterListener _listener = new();
         private long _total;
 
-        public LongCounterListener(StreamScoringTelemetry telemetry, string name)
+        public LongCounterListener(InferenceTelemetry telemetry, string name)
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
@@ -263,7 +261,7 @@ public sealed class ModelHostTests : IDisposable
                 Interlocked.Add(ref _total, value);
                 foreach (var tag in tags)
                 {
-                    if (tag.Key == StreamScoringTelemetry.ReasonTag)
+                    if (tag.Key == InferenceTelemetry.ReasonTag)
                     {
                         lock (Reasons)
                         {

@@ -1,6 +1,4 @@
-using StreamScoring.Inference;
-
-namespace StreamScoring.Training.Tests.Onnx;
+namespace StreamScoring.Inference.Tests;
 
 public sealed class ModelManifestTests : IDisposable
 {

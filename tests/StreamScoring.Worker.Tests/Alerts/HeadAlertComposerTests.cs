@@ -1,10 +1,12 @@
 using StreamScoring.Core.Features;
 using StreamScoring.Inference.Attribution;
+using StreamScoring.Inference.Serving;
+using StreamScoring.Worker.Alerts;
 using StreamScoring.Worker.Messages;
 using StreamScoring.Worker.Pipeline;
 using StreamScoring.Worker.Tests.TestSupport;
 
-namespace StreamScoring.Worker.Tests.Pipeline;
+namespace StreamScoring.Worker.Tests.Alerts;
 
 public class HeadAlertComposerTests(ShippedAlertFixture alert) : IClassFixture<ShippedAlertFixture>
 {

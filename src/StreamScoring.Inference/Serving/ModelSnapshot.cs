@@ -1,6 +1,4 @@
-using StreamScoring.Inference;
-
-namespace StreamScoring.Worker.Pipeline;
+namespace StreamScoring.Inference.Serving;
 
 /// <summary>
 /// One loaded model version: the scorer, its manifest and segment centroids, swapped as a unit by

@@ -1,6 +1,4 @@
-using StreamScoring.Inference;
-
-namespace StreamScoring.Worker.Pipeline;
+namespace StreamScoring.Inference.Serving;
 
 /// <summary>
 /// Keeps a <see cref="ModelSnapshot"/> alive while a batch is scored (from <see cref="ModelHost.Acquire"/>);

@@ -1,11 +1,11 @@
 using System.ComponentModel.DataAnnotations;
-using StreamScoring.Inference;
 
-namespace StreamScoring.Worker.Pipeline;
+namespace StreamScoring.Inference.Serving;
 
 /// <summary>
-/// Model file and ONNX Runtime settings, bound from the <c>Inference</c> section and read when
-/// <see cref="ModelHost"/> starts (a changed value takes effect at the next model load).
+/// Model file and ONNX Runtime settings, bound from the <c>Inference</c> section (<see cref="InferenceDefaults.SectionName"/>)
+/// and read when <see cref="ModelHost"/> starts (a changed value takes effect at the next model load). The only
+/// bound options of serving: <see cref="ModelHost"/> derives the scorer's <see cref="OnnxScorerOptions"/> from them.
 /// </summary>
 public sealed class InferenceOptions
 {
@@ -14,7 +14,7 @@ public sealed class InferenceOptions
     /// (<c>segments.json</c>) lie beside it. Default <c>models/model.onnx</c>.
     /// </summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "Inference:ModelPath is required.")]
-    public string ModelPath { get; set; } = ScoringDefaults.ModelPath;
+    public string ModelPath { get; set; } = InferenceDefaults.ModelPath;
 
     /// <summary>
     /// Path of the segments file; default <c>null</c>: <c>segments.json</c> beside the model when it exists
@@ -50,15 +50,5 @@ public sealed class InferenceOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ParseLimitsInInvariantCulture = true,
         ErrorMessage = "Inference:ReloadPollInterval must be between {1} and {2}.")]
-    public TimeSpan ReloadPollInterval { get; set; } = ScoringDefaults.ReloadPollInterval;
-
-    /// <summary>The scorer settings these options describe.</summary>
-    public OnnxScorerOptions ToScorerOptions() => new()
-    {
-        Device = Device,
-        CudaDeviceId = CudaDeviceId,
-        IntraOpThreads = IntraOpThreads,
-        InterOpThreads = InterOpThreads,
-        AllowSpinning = AllowSpinning,
-    };
+    public TimeSpan ReloadPollInterval { get; set; } = InferenceDefaults.ReloadPollInterval;
 }

@@ -52,7 +52,7 @@ public sealed class AlertmanagerProcess : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         var executable = FindExecutable()
             ?? throw new InvalidOperationException($"prometheus-alertmanager is not on PATH (Debian: apt-get install -y {Package})");
-        var port = options.Port ?? ServerProcess.FreePort();
+        var port = options.Port ?? LoopbackPort.Free();
         var directory = ServerProcess.CreateDirectory("streamscoring-alertmanager-");
         var config = Path.Combine(directory, "alertmanager.yml");
         try

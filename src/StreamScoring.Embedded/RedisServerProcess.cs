@@ -63,7 +63,7 @@ public sealed class RedisServerProcess : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         var executable = FindExecutable()
             ?? throw new InvalidOperationException("redis-server is not on PATH (Debian: apt-get install -y redis-server)");
-        var port = options.Port ?? ServerProcess.FreePort();
+        var port = options.Port ?? LoopbackPort.Free();
         var directory = ServerProcess.CreateDirectory("streamscoring-redis-");
         var info = new ProcessStartInfo(executable)
         {
@@ -127,7 +127,7 @@ public sealed class RedisServerProcess : IDisposable
         {
             // The bus port is chosen here, not port + 10000 (which may be taken, or past 65535 for an ephemeral port).
             args.AddRange(["--cluster-enabled", "yes", "--cluster-config-file", Path.Combine(directory, "nodes.conf"),
-                "--cluster-port", ServerProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+                "--cluster-port", LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
                 "--cluster-node-timeout", options.ClusterNodeTimeoutMs.ToString(CultureInfo.InvariantCulture),
                 // A replica's first sync starts at once instead of after Redis 7's 5 s wait for more replicas.
                 "--repl-diskless-sync-delay", "0"]);

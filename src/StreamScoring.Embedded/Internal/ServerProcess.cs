@@ -1,14 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace StreamScoring.Embedded.Internal;
 
 /// <summary>
 /// A child server process with a private temporary directory and an HTTP readiness endpoint: what
 /// <see cref="PrometheusServerProcess"/> and <see cref="AlertmanagerProcess"/> share. Its static helpers (PATH lookup,
-/// free port, private directory, <see cref="Stop"/>) serve <see cref="RedisServerProcess"/> too, whose readiness is a PING. Keeps the last lines the
+/// private directory, <see cref="Stop"/>) serve <see cref="RedisServerProcess"/> too, whose readiness is a PING. Keeps the last lines the
 /// process printed, so a failure to start says why; kills the process tree and deletes the directory on dispose.
 /// </summary>
 internal sealed class ServerProcess : IDisposable
@@ -55,14 +53,6 @@ internal sealed class ServerProcess : IDisposable
                 .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
                 .Select(dir => Path.Combine(dir, name)))
             .FirstOrDefault(File.Exists);
-
-    /// <summary>A free TCP port on loopback (free now; the caller binds it at once).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>Creates a private temporary directory whose name starts with <paramref name="prefix"/>.</summary>
     public static string CreateDirectory(string prefix) => System.IO.Directory.CreateTempSubdirectory(prefix).FullName;

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.AspNetCore.Builder;
@@ -58,7 +56,7 @@ internal static class DemoRunner
         }
 
         using var redis = RedisServerProcess.FindExecutable() is null ? null : RedisServerProcess.Start();
-        var httpPort = FreePort();
+        var httpPort = LoopbackPort.Free();
         await output.WriteLineAsync($"Kafka (embedded librdkafka mock cluster, 3 brokers): bootstrap.servers={kafka.BootstrapServers}");
         await output.WriteLineAsync($"  topics: {topics.Input} ({options.Partitions} partitions), {topics.Scores}, {topics.FraudAlerts}, {topics.ChurnAlerts}, {topics.ConversionAlerts}, {topics.DeadLetter}");
         await output.WriteLineAsync(redis is null
@@ -381,12 +379,5 @@ internal static class DemoRunner
             BatchFrom = metrics.Count(DemoMetrics.BatchSize);
             Gc = DemoGcSummary.Now();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

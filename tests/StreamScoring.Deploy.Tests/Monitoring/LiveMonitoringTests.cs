@@ -56,7 +56,7 @@ public sealed class LiveMonitoringTests(ITestOutputHelper output)
 
         var redis = RedisServerProcess.Start();
         var redisPort = redis.Port;
-        var httpPort = FreePort();
+        var httpPort = LoopbackPort.Free();
         await using var app = ServiceHost.Build([], Overrides(kafka.BootstrapServers, redis.ConnectionString, httpPort), static logging => logging
             .AddSimpleConsole(o => o.SingleLine = true)
             .AddFilter(level => level >= LogLevel.Error));
@@ -225,11 +225,4 @@ public sealed class LiveMonitoringTests(ITestOutputHelper output)
 
     private void Log(Stopwatch clock, string message) =>
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalSeconds,6:F1} s] {message}"));
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
+using StreamScoring.Embedded;
 
 namespace StreamScoring.Deploy.Tests.Support;
 
@@ -19,7 +20,7 @@ internal sealed class AlertWebhook : IDisposable
         // HttpListener needs the port in its prefix: probe a free one, then bind it (retried if taken meanwhile).
         for (var attempt = 0; ; attempt++)
         {
-            var port = FreePort();
+            var port = LoopbackPort.Free();
             Url = new Uri($"http://127.0.0.1:{port}/alerts/");
             _listener.Prefixes.Clear();
             _listener.Prefixes.Add(Url.AbsoluteUri);
@@ -114,11 +115,4 @@ internal sealed class AlertWebhook : IDisposable
 
     private static Dictionary<string, string> Strings(JsonElement element) =>
         element.EnumerateObject().ToDictionary(static p => p.Name, static p => p.Value.GetString() ?? "", StringComparer.Ordinal);
-
-    private static int FreePort()
-    {
-        using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 }

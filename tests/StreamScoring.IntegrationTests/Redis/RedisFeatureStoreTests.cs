@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 using StreamScoring.Core.Events;
 using StreamScoring.Core.Features;
+using StreamScoring.Embedded;
 using StreamScoring.Features.Redis;
 using StreamScoring.IntegrationTests.Fixtures;
 using StreamScoring.IntegrationTests.Kafka;
@@ -185,7 +186,8 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis)
     [Fact]
     public async Task ApplyAsync_RedisUnreachable_FailsWithATransientRedisError()
     {
-        var config = ConfigurationOptions.Parse($"127.0.0.1:{FreePortNobodyListensOn()}");
+        // A free port: nobody listens on it.
+        var config = ConfigurationOptions.Parse($"127.0.0.1:{LoopbackPort.Free()}");
         config.AbortOnConnectFail = false;
         config.ConnectTimeout = 200;
         config.AsyncTimeout = 500;
@@ -239,11 +241,4 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis)
 
     private RedisFeatureStore CreateSut(int compactAfterBatches = RedisFeatureStoreDefaults.CompactAfterBatches) =>
         new(redis.Connection, Options.Create(new RedisFeatureStoreOptions { KeyPrefix = _prefix, CompactAfterBatches = compactAfterBatches }));
-
-    private static int FreePortNobodyListensOn()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -41,7 +41,7 @@ internal sealed class ChaosRedisServer : IDisposable
         var executable = RedisServerProcess.FindExecutable()
             ?? throw new InvalidOperationException("redis-server is not on PATH (Debian: apt-get install -y redis-server)");
         Directory.CreateDirectory(directory);
-        var server = new ChaosRedisServer(executable, directory, FreePort());
+        var server = new ChaosRedisServer(executable, directory, LoopbackPort.Free());
         server.StartProcess();
         return server;
     }
@@ -168,12 +168,5 @@ internal sealed class ChaosRedisServer : IDisposable
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

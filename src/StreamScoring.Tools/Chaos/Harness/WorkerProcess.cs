@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using StreamScoring.Embedded;
 
 namespace StreamScoring.Tools.Chaos.Harness;
 
@@ -46,7 +45,7 @@ internal sealed class WorkerProcess : IDisposable
     /// <summary>Starts <c>dotnet <paramref name="workerAssembly"/> run</c> with <paramref name="settings"/> as <c>--Key=value</c> arguments.</summary>
     public static WorkerProcess Start(string name, string dotnet, string workerAssembly, IReadOnlyDictionary<string, string> settings, string logDirectory)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var logPath = Path.Combine(logDirectory, name + ".log");
         // sh exec's into dotnet, so the pid we hold is the worker's own and signals reach it directly.
         var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(workerAssembly)! };
@@ -155,12 +154,5 @@ internal sealed class WorkerProcess : IDisposable
         }
 
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

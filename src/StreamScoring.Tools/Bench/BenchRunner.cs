@@ -20,6 +20,8 @@ using StreamScoring.Worker.Hosting;
 using StreamScoring.Worker.Pipeline;
 using StreamScoring.Worker.Telemetry;
 
+using static StreamScoring.Tools.Bench.BenchLimits;
+
 namespace StreamScoring.Tools.Bench;
 
 /// <summary>
@@ -29,14 +31,11 @@ namespace StreamScoring.Tools.Bench;
 /// </summary>
 internal static class BenchRunner
 {
-    private const int Partitions = 16;
-    private const int StoreBatch = 500;
     private const int NaiveLimit = 5_000;
     private const int MaxWorkers = 4;
-    private static readonly int[] ModelBatches = [1, 8, 16, 32, 64, 128, 256];
-    private static readonly TimeSpan PhaseLimit = TimeSpan.FromSeconds(120);
+    private const int MaxSoakMinutes = 60;
 
-    public static async Task<int> RunAsync(int events, int workers, bool json, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(int events, int workers, double soakMinutes, bool json, TextWriter output, CancellationToken cancellationToken)
     {
         if (events < 1_000)
         {
@@ -47,6 +46,12 @@ internal static class BenchRunner
         if (workers is < 1 or > MaxWorkers)
         {
             await Console.Error.WriteLineAsync($"error: --workers must be between 1 and {MaxWorkers}");
+            return 2;
+        }
+
+        if (!(soakMinutes is >= 0 and <= MaxSoakMinutes))
+        {
+            await Console.Error.WriteLineAsync($"error: --soak-minutes must be between 0 and {MaxSoakMinutes}");
             return 2;
         }
 
@@ -84,10 +89,12 @@ internal static class BenchRunner
         using var loggerFactory = LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).AddFilter(l => l >= LogLevel.Warning));
         var log = loggerFactory.CreateLogger("StreamScoring.Bench");
 
-        // Events: the demo's simulator traffic, all valid; the first `events` fill the drain, the rest feed the half load.
-        Say($"preparing {2 * events:N0} simulator events");
+        // Events: the demo's simulator traffic, all valid; the first `events` fill the drain, the next the half load, the
+        // last the saturated-scoring phase.
+        var preparing = Stopwatch.StartNew();
         var traffic = new DemoTraffic(seed: 7, malformedShare: 0);
-        traffic.Prepare(2 * events);
+        traffic.Prepare(3 * events);
+        Say(Invariant($"prepared {3 * events:N0} simulator events in {preparing.Elapsed.TotalSeconds:F1} s"));
 
         // 1. Raw broker consume: a pre-filled topic, an empty handler.
         Say("limits: filling the raw topic");
@@ -227,10 +234,29 @@ internal static class BenchRunner
         var p99 = metrics.Quantile(DemoMetrics.EndToEndImmediate, 0.99, latencyFrom) * 1000;
         var p999 = metrics.Quantile(DemoMetrics.EndToEndImmediate, 0.999, latencyFrom) * 1000;
         var rssEnd = Environment.WorkingSet;
-        await app.StopAsync();
         metrics.RecordObservables();
-        var (_, lost, _) = traffic.Outcome();
         var offsetResets = (long)metrics.Total(DemoMetrics.OffsetResets);
+
+        // 7. Soak (optional): the same workers fed at the half-load rate for minutes, memory sampled. The collector
+        // above keeps every histogram value, so it stops first: the soak counts and keeps nothing per event.
+        SoakResult? soak = null;
+        if (soakMinutes > 0)
+        {
+            metrics.Dispose();
+            Say(Invariant($"soak: {soakMinutes} min at {halfRate:N0} events/s"));
+            soak = await BenchSoak.RunAsync(kafka.BootstrapServers, topics.Input, halfRate, TimeSpan.FromMinutes(soakMinutes), app, committed, log, Say, cancellationToken);
+            Say(Invariant($"  soak: {soak.Events:N0} events at {soak.EventsPerSecond:F0}/s, RSS growth after the warm-up {soak.RssGrowthPercent:F1} %, gen2 {soak.Gen2Collections}, lost {soak.Lost}"));
+        }
+
+        await app.StopAsync();
+
+        // 8. Saturated scoring: fresh workers, the debounce off and batches up to the model's best size.
+        Say($"saturated scoring: {events:N0} events, every one asks for a score, batches up to {bestBatch}");
+        var saturated = await BenchSaturatedScoring.RunAsync(kafka.BootstrapServers, topics.Input, traffic, 2 * events, events, workers, bestBatch, overrides, committed, log, cancellationToken);
+        Say(Invariant($"  saturated: {saturated.Scores:N0} scores in {saturated.Seconds:F2} s = {saturated.ScoresPerSecond:F0} scores/s ({saturated.ScoresPerSecond / bestRate:P0} of the model's best)"));
+        var (_, lost, _) = traffic.Outcome();
+        lost += (int)(soak?.Lost ?? 0);
+        var drainedAll = drained && saturated.Drained;
 
         if (!json)
         {
@@ -241,12 +267,18 @@ internal static class BenchRunner
             table.AddRow(Invariant($"model best (batch {bestBatch})"), Invariant($"{bestRate:N0} scores/s"));
             table.AddRow("naive loop (bench code)", Invariant($"{naiveRate:N0} events/s"));
             table.AddRow("worker drain", Invariant($"{eventsPerSecond:N0} events/s"));
-            table.AddRow("worker drain scores", Invariant($"{scoresPerSecond:N0} scores/s"));
+            table.AddRow("worker drain scores (debounced)", Invariant($"{scoresPerSecond:N0} scores/s"));
+            table.AddRow(Invariant($"saturated scores (no debounce, batch <= {bestBatch})"), Invariant($"{saturated.ScoresPerSecond:N0} scores/s"));
             table.AddRow(Invariant($"half load ({halfRate:N0}/s) p50 / p99 / p99.9"), Invariant($"{p50:F1} / {p99:F1} / {p999:F1} ms"));
             table.AddRow("allocated per event (drain)", Invariant($"{(double)allocated / parsed.Count:N0} B"));
             table.AddRow("gen2 collections (drain)", gen2.ToString(CultureInfo.InvariantCulture));
             table.AddRow("RSS start / end of half load", Invariant($"{rssStart / 1048576.0:N0} / {rssEnd / 1048576.0:N0} MB"));
             table.AddRow("lost / offset resets", Invariant($"{lost} / {offsetResets}"));
+            if (soak is not null)
+            {
+                table.AddRow(Invariant($"soak {soakMinutes} min: RSS growth after warm-up / gen2"), Invariant($"{soak.RssGrowthPercent:F1} % / {soak.Gen2Collections}"));
+            }
+
             costs.AddRows(table);
             AnsiConsole.Write(table);
         }
@@ -257,7 +289,8 @@ internal static class BenchRunner
             writer.WriteStartObject();
             writer.WriteNumber("events", parsed.Count);
             writer.WriteNumber("events_per_s", Math.Round(eventsPerSecond, 1));
-            writer.WriteNumber("scores_per_s", Math.Round(scoresPerSecond, 1));
+            writer.WriteNumber("scores_per_s", Math.Round(saturated.ScoresPerSecond, 1));
+            writer.WriteNumber("drain_scores_per_s", Math.Round(scoresPerSecond, 1));
             writer.WriteStartObject("latency_ms_at_half_load");
             writer.WriteNumber("p50", Math.Round(p50, 2));
             writer.WriteNumber("p99", Math.Round(p99, 2));
@@ -280,200 +313,22 @@ internal static class BenchRunner
             writer.WriteNumber("half_load_events_per_s", halfRate);
             writer.WriteNumber("lost", lost);
             writer.WriteNumber("offset_resets", offsetResets);
-            writer.WriteBoolean("drained", drained);
+            writer.WriteBoolean("drained", drainedAll);
+            writer.WriteStartObject("saturated");
+            writer.WriteNumber("events", saturated.Events);
+            writer.WriteNumber("scores", saturated.Scores);
+            writer.WriteNumber("seconds", Math.Round(saturated.Seconds, 3));
+            writer.WriteNumber("events_per_s", Math.Round(saturated.EventsPerSecond, 1));
+            writer.WriteNumber("max_batch_size", saturated.MaxBatchSize);
+            writer.WriteEndObject();
+            soak?.Write(writer);
             costs.Write(writer);
             writer.WriteEndObject();
         }
 
         await output.WriteLineAsync();
-        return lost == 0 && offsetResets == 0 && drained ? 0 : 1;
+        return lost == 0 && offsetResets == 0 && drainedAll ? 0 : 1;
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
-    private static ProducerConfig ProducerConfig(string bootstrap) => new()
-    {
-        BootstrapServers = bootstrap,
-        EnableIdempotence = true,
-        Acks = Acks.All,
-        LingerMs = 5,
-        BatchSize = 1_000_000,
-        ClientId = "streamscoring-bench",
-        DeliveryReportFields = "none",
-    };
-
-    // Returns the bytes of keys and values written.
-    private static long Fill(string bootstrap, string topic, DemoTraffic traffic, int from, int count, ILogger log)
-    {
-        using var producer = new BulkProducer(ProducerConfig(bootstrap), log);
-        long bytes = 0;
-        for (var i = from; i < from + count; i++)
-        {
-            var (key, value) = traffic.Message(i);
-            producer.Produce(topic, key, value);
-            bytes += key.Length + value.Length;
-        }
-
-        if (producer.Flush(TimeSpan.FromSeconds(60)) > 0 || producer.Failures > 0)
-        {
-            throw new InvalidOperationException($"bench: {producer.Failures + producer.Outstanding} messages were not delivered to {topic}");
-        }
-
-        return bytes;
-    }
-
-    // Consumes `count` messages from the beginning; the rate runs from the first message received to the last.
-    private static double ConsumeRaw(string bootstrap, string topic, int count, ILogger log, CancellationToken cancellationToken)
-    {
-        var config = new ConsumerConfig
-        {
-            BootstrapServers = bootstrap,
-            GroupId = "bench-raw-consume",
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-            FetchWaitMaxMs = 10,
-        };
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).SetLogHandler(LibrdkafkaLogging.To(log)).Build();
-        consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-        var seen = 0;
-        Stopwatch? clock = null;
-        var limit = Stopwatch.StartNew();
-        while (seen < count && limit.Elapsed < PhaseLimit && !cancellationToken.IsCancellationRequested)
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false })
-            {
-                clock ??= Stopwatch.StartNew();
-                seen++;
-            }
-        }
-
-        consumer.Close();
-        if (seen < count)
-        {
-            throw new InvalidOperationException($"bench: consumed only {seen} of {count} raw messages");
-        }
-
-        return (count - 1) / clock!.Elapsed.TotalSeconds;
-    }
-
-    private static async Task<double> StoreApplyAsync(IConnectionMultiplexer connection, List<ClickEvent> parsed, CancellationToken cancellationToken)
-    {
-        var store = new RedisFeatureStore(connection, Options.Create(new RedisFeatureStoreOptions { KeyPrefix = "bench-store:" }));
-        var applied = new bool[StoreBatch];
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < parsed.Count; i += StoreBatch)
-        {
-            var slice = parsed.GetRange(i, Math.Min(StoreBatch, parsed.Count - i));
-            await store.ApplyAsync(slice, applied, cancellationToken);
-        }
-
-        return parsed.Count / clock.Elapsed.TotalSeconds;
-    }
-
-    private static (double Batch1, double Best, int BestBatch) ModelAlone(string modelPath, List<ClickEvent> parsed)
-    {
-        var states = new InMemoryFeatureStore();
-        foreach (var e in parsed.Take(20_000))
-        {
-            states.TryApply(e);
-        }
-
-        var users = parsed.Take(20_000).Select(e => e.UserId).Distinct(StringComparer.Ordinal).Select(u => states.Find(u)!).ToList();
-        // One intra-op thread, as the worker runs it here.
-        using var scorer = new OnnxScorer(modelPath, new OnnxScorerOptions { Device = ScoringDevice.Cpu, IntraOpThreads = 1, InitialBatchCapacity = ModelBatches[^1] });
-        double batch1 = 0, best = 0;
-        var bestBatch = 1;
-        foreach (var size in ModelBatches)
-        {
-            var batch = new FeatureBatch(size);
-            for (var row = 0; row < size; row++)
-            {
-                batch.Write(row, users[row % users.Count]);
-            }
-
-            var scores = new float[size * FeatureSpec.Heads.Count];
-            var embeddings = new float[size * scorer.EmbeddingSize];
-            for (var warm = 0; warm < 3; warm++)
-            {
-                scorer.Score(batch.Tokens, batch.Mask, batch.Aggregates, size, scores, embeddings);
-            }
-
-            // At least 1 s and 5 calls per size.
-            var calls = 0;
-            var clock = Stopwatch.StartNew();
-            while (clock.Elapsed < TimeSpan.FromSeconds(1) || calls < 5)
-            {
-                scorer.Score(batch.Tokens, batch.Mask, batch.Aggregates, size, scores, embeddings);
-                calls++;
-            }
-
-            var rate = calls * size / clock.Elapsed.TotalSeconds;
-            if (size == 1)
-            {
-                batch1 = rate;
-            }
-
-            if (rate > best)
-            {
-                best = rate;
-                bestBatch = size;
-            }
-        }
-
-        return (batch1, best, bestBatch);
-    }
-
-    // Not the worker: the simplest correct loop, one event at a time, every event scored, offsets not committed.
-    private static async Task<double> NaiveAsync(string bootstrap, string topic, string outTopic, IConnectionMultiplexer connection, string modelPath, int count, ILogger log, CancellationToken cancellationToken)
-    {
-        var config = new ConsumerConfig
-        {
-            BootstrapServers = bootstrap,
-            GroupId = "bench-naive",
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-            FetchWaitMaxMs = 10,
-        };
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).SetLogHandler(LibrdkafkaLogging.To(log)).Build();
-        consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-        using var producer = new ProducerBuilder<byte[], byte[]>(ProducerConfig(bootstrap)).SetLogHandler(LibrdkafkaLogging.To(log)).Build();
-        var store = new RedisFeatureStore(connection, Options.Create(new RedisFeatureStoreOptions { KeyPrefix = "bench-naive:" }));
-        using var scorer = new OnnxScorer(modelPath, new OnnxScorerOptions { Device = ScoringDevice.Cpu, IntraOpThreads = 1, InitialBatchCapacity = 1 });
-        var batch = new FeatureBatch(1);
-        var scores = new float[FeatureSpec.Heads.Count];
-        var embeddings = new float[scorer.EmbeddingSize];
-        var applied = new bool[1];
-        var one = new ClickEvent[1];
-        var user = new string[1];
-        var done = 0;
-        Stopwatch? clock = null;
-        var limit = Stopwatch.StartNew();
-        while (done < count && limit.Elapsed < PhaseLimit && !cancellationToken.IsCancellationRequested)
-        {
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
-            if (result is null || result.IsPartitionEOF)
-            {
-                continue;
-            }
-
-            clock ??= Stopwatch.StartNew();
-            if (!ClickEventParser.TryParse(result.Message.Key, result.Message.Value, out var evt, out _))
-            {
-                continue;
-            }
-
-            one[0] = evt;
-            user[0] = evt.UserId;
-            await store.ApplyAsync(one, applied, cancellationToken);
-            await store.ReadAsync(user, batch, cancellationToken);
-            scorer.Score(batch.Tokens, batch.Mask, batch.Aggregates, 1, scores, embeddings);
-            var value = JsonSerializer.SerializeToUtf8Bytes(scores, BenchJsonContext.Default.SingleArray);
-            producer.Produce(outTopic, new Message<byte[], byte[]> { Key = result.Message.Key, Value = value });
-            done++;
-        }
-
-        producer.Flush(TimeSpan.FromSeconds(30));
-        consumer.Close();
-        return clock is null ? 0 : done / clock.Elapsed.TotalSeconds;
-    }
 }

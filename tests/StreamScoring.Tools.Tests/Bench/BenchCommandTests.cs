@@ -6,7 +6,7 @@ namespace StreamScoring.Tools.Tests.Bench;
 /// <summary>
 /// CI's short bench: the tools program run as a child process (its own runtime settings, as a user runs it), a
 /// real embedded Kafka, redis-server and model. No speed is asserted: only that every figure is there, positive and
-/// consistent, and that the worker's drain lost nothing.
+/// consistent, and that the worker's drain, a 15-second soak and the saturated-scoring phase lost nothing.
 /// </summary>
 public sealed class BenchCommandTests
 {
@@ -15,7 +15,7 @@ public sealed class BenchCommandTests
     {
         var tools = ToolsDll();
 
-        var result = await ChildProcess.RunAsync("dotnet", [tools, "bench", "--events", "20000", "--json"], RepositoryPaths.Root, TimeSpan.FromSeconds(150));
+        var result = await ChildProcess.RunAsync("dotnet", [tools, "bench", "--events", "20000", "--soak-minutes", "0.25", "--json"], RepositoryPaths.Root, TimeSpan.FromSeconds(240));
 
         Assert.False(result.TimedOut, result.Stderr);
         Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}: {result.Stderr}");
@@ -23,7 +23,7 @@ public sealed class BenchCommandTests
         using var json = JsonDocument.Parse(last);
         var root = json.RootElement;
         Assert.Equal(20_000, root.GetProperty("events").GetInt32());
-        foreach (var name in new[] { "events_per_s", "scores_per_s", "naive_events_per_s", "alloc_bytes_per_event", "rss_mb" })
+        foreach (var name in new[] { "events_per_s", "scores_per_s", "drain_scores_per_s", "naive_events_per_s", "alloc_bytes_per_event", "rss_mb" })
         {
             Assert.True(root.GetProperty(name).GetDouble() > 0, name);
         }
@@ -45,6 +45,29 @@ public sealed class BenchCommandTests
         Assert.True(applied > 0 && applied <= drain, $"applied after {applied} s, drained after {drain} s");
         Assert.Equal(0, root.GetProperty("lost").GetInt64());
         Assert.Equal(0, root.GetProperty("offset_resets").GetInt64());
+
+        // Saturated scoring: every event asks for a score (the debounce off), batches up to the model's best size; a user
+        // asked for twice before its batch is scored is scored once, so there are at most as many scores as events.
+        var saturated = root.GetProperty("saturated");
+        Assert.Equal(20_000, saturated.GetProperty("events").GetInt32());
+        Assert.InRange(saturated.GetProperty("scores").GetInt64(), 1, 20_000);
+        Assert.Equal(limits.GetProperty("model_best_batch").GetInt32(), saturated.GetProperty("max_batch_size").GetInt32());
+        // scores_per_s is the saturated rate; "seconds" is printed rounded, so compare within 1 %.
+        var saturatedRate = saturated.GetProperty("scores").GetInt64() / saturated.GetProperty("seconds").GetDouble();
+        Assert.InRange(root.GetProperty("scores_per_s").GetDouble(), saturatedRate * 0.99, saturatedRate * 1.01);
+
+        // The soak: memory sampled while the same workers run at the half-load rate; nothing lost.
+        var soak = root.GetProperty("soak");
+        Assert.Equal(0.25, soak.GetProperty("minutes").GetDouble());
+        Assert.True(soak.GetProperty("events").GetInt64() > 0);
+        Assert.True(soak.GetProperty("samples").GetArrayLength() >= 10, soak.GetProperty("samples").ToString());
+        foreach (var name in new[] { "rss_mb_at_warm_up", "rss_mb_max", "rss_mb_end", "heap_mb_at_warm_up" })
+        {
+            Assert.True(soak.GetProperty(name).GetDouble() > 0, name);
+        }
+
+        Assert.True(soak.GetProperty("rss_mb_max").GetDouble() >= soak.GetProperty("rss_mb_at_warm_up").GetDouble());
+        Assert.Equal(0, soak.GetProperty("lost").GetInt64());
 
         // The capacity model's inputs: the drain's costs per event and per user, split by process.
         var costs = root.GetProperty("costs");
@@ -69,6 +92,19 @@ public sealed class BenchCommandTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--workers must be between 1 and 4", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("61")]
+    public async Task Bench_SoakMinutesOutOfRange_ExitsTwoNamingTheOption(string minutes)
+    {
+        var tools = ToolsDll();
+
+        var result = await ChildProcess.RunAsync("dotnet", [tools, "bench", "--soak-minutes", minutes], RepositoryPaths.Root, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--soak-minutes must be between 0 and 60", result.Stderr, StringComparison.Ordinal);
     }
 
     private static string ToolsDll()

@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using StreamScoring.Tools.Demo;
+using StreamScoring.Tools.Internal;
+
+namespace StreamScoring.Tools.Bench;
+
+/// <summary>
+/// The bench's soak (<c>--soak-minutes</c>): the running workers fed at a steady rate for minutes with traffic made as
+/// it goes (a new run of the simulator's users every few seconds, as a live site keeps seeing new users), sampling the
+/// process's RSS and managed heap every <see cref="SampleInterval"/> (a 20th of a shorter soak), to show whether memory levels off. Events are
+/// counted, never kept per event, so the bench itself holds nothing that grows with the run.
+/// </summary>
+internal static class BenchSoak
+{
+    /// <summary>Time between memory samples.</summary>
+    public static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>Growth is read from the first sample after this on: the first minute fills the user cache and the pools.</summary>
+    public static readonly TimeSpan WarmUp = TimeSpan.FromMinutes(1);
+
+    /// <summary>The warm-up of a soak of <paramref name="duration"/>: a minute, or half of a shorter soak.</summary>
+    public static TimeSpan WarmUpOf(TimeSpan duration) => duration < 2 * WarmUp ? duration / 2 : WarmUp;
+
+    public static async Task<SoakResult> RunAsync(string bootstrap, string topic, int rate, TimeSpan duration, BenchWorkers workers, CommittedOffsets committed, ILogger log, Action<string> say, CancellationToken cancellationToken)
+    {
+        using var counted = new AppliedCounter();
+        var chunkEvents = Math.Max(10_000, 2 * rate);
+        using var chunks = new BlockingCollection<DemoTraffic>(boundedCapacity: 2);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Seeds from 100 on: DemoTraffic numbers its runs seed x 1000, so no user or event id repeats the other phases'.
+        var generator = Task.Run(() =>
+        {
+            try
+            {
+                for (var seed = 100; !stop.IsCancellationRequested; seed++)
+                {
+                    var chunk = new DemoTraffic(seed, malformedShare: 0);
+                    chunk.Prepare(chunkEvents);
+                    chunks.Add(chunk, stop.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                chunks.CompleteAdding();
+            }
+        }, CancellationToken.None);
+
+        var samples = new List<SoakSample>();
+        var gen2Before = GC.CollectionCount(2);
+        long produced = 0;
+        var clock = Stopwatch.StartNew();
+        using (var producer = new BulkProducer(BenchLimits.ProducerConfig(bootstrap), log))
+        {
+            var chunk = chunks.Take(cancellationToken);
+            var inChunk = 0;
+            var nextSample = TimeSpan.Zero;
+            while (clock.Elapsed < duration && !cancellationToken.IsCancellationRequested)
+            {
+                var due = (long)(clock.Elapsed.TotalSeconds * rate);
+                for (; produced < due; produced++, inChunk++)
+                {
+                    if (inChunk == chunk.Count)
+                    {
+                        chunk = chunks.Take(cancellationToken); // waits when generating falls behind: the rate drops, reported below
+                        inChunk = 0;
+                    }
+
+                    var (key, value) = chunk.Message(inChunk);
+                    producer.Produce(topic, key, value);
+                }
+
+                if (clock.Elapsed >= nextSample)
+                {
+                    samples.Add(SoakSample.Take(clock.Elapsed));
+                    say($"  soak {clock.Elapsed:mm\\:ss}: {produced:N0} events, RSS {samples[^1].RssMb:F0} MB, heap {samples[^1].HeapMb:F0} MB");
+                    nextSample += duration / 20 < SampleInterval ? duration / 20 : SampleInterval;
+                }
+
+                await Task.Delay(2, CancellationToken.None);
+            }
+
+            producer.Flush(TimeSpan.FromSeconds(60));
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        await stop.CancelAsync();
+        await generator;
+        var settle = Stopwatch.StartNew();
+        while (settle.Elapsed < BenchLimits.PhaseLimit && !cancellationToken.IsCancellationRequested
+            && (counted.Total < produced || workers.PendingUsers > 0 || !committed.AtEnd()))
+        {
+            await Task.Delay(20, CancellationToken.None);
+        }
+
+        samples.Add(SoakSample.Take(clock.Elapsed));
+        return new SoakResult(duration, produced, produced / seconds, samples, GC.CollectionCount(2) - gen2Before, Math.Max(0, produced - counted.Total));
+    }
+
+    // Sums the feature store's applied and duplicate counters from every StreamScoring meter; keeps no values.
+    private sealed class AppliedCounter : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _total;
+
+        public AppliedCounter()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name.StartsWith("StreamScoring", StringComparison.Ordinal)
+                    && instrument.Name is DemoMetrics.FeatureUpdates or DemoMetrics.Duplicates)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _total, value));
+            _listener.SetMeasurementEventCallback<int>((_, value, _, _) => Interlocked.Add(ref _total, value));
+            _listener.Start();
+        }
+
+        public long Total => Interlocked.Read(ref _total);
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
+
+/// <summary>One memory sample of the soak: the process's resident set and the managed heap after the last collection.</summary>
+internal readonly record struct SoakSample(double Seconds, double RssMb, double HeapMb)
+{
+    public static SoakSample Take(TimeSpan at) =>
+        new(at.TotalSeconds, Environment.WorkingSet / 1048576.0, GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0);
+}
+
+/// <summary>What the soak measured; <see cref="RssGrowthPercent"/> is the largest RSS after the warm-up against the first sample after it.</summary>
+internal sealed record SoakResult(TimeSpan Duration, long Events, double EventsPerSecond, IReadOnlyList<SoakSample> Samples, int Gen2Collections, long Lost)
+{
+    private SoakSample AtWarmUp => Samples.FirstOrDefault(s => s.Seconds >= BenchSoak.WarmUpOf(Duration).TotalSeconds, Samples[^1]);
+
+    public double RssGrowthPercent => 100 * (Samples.Where(s => s.Seconds >= AtWarmUp.Seconds).Max(s => s.RssMb) - AtWarmUp.RssMb) / AtWarmUp.RssMb;
+
+    public double HeapGrowthPercent => 100 * (Samples.Where(s => s.Seconds >= AtWarmUp.Seconds).Max(s => s.HeapMb) - AtWarmUp.HeapMb) / AtWarmUp.HeapMb;
+
+    public void Write(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject("soak");
+        writer.WriteNumber("minutes", Math.Round(Duration.TotalMinutes, 2));
+        writer.WriteNumber("events", Events);
+        writer.WriteNumber("events_per_s", Math.Round(EventsPerSecond, 1));
+        writer.WriteNumber("rss_mb_at_warm_up", Math.Round(AtWarmUp.RssMb, 1));
+        writer.WriteNumber("rss_mb_max", Math.Round(Samples.Max(s => s.RssMb), 1));
+        writer.WriteNumber("rss_mb_end", Math.Round(Samples[^1].RssMb, 1));
+        writer.WriteNumber("rss_growth_pct", Math.Round(RssGrowthPercent, 2));
+        writer.WriteNumber("heap_mb_at_warm_up", Math.Round(AtWarmUp.HeapMb, 1));
+        writer.WriteNumber("heap_growth_pct", Math.Round(HeapGrowthPercent, 2));
+        writer.WriteNumber("gen2_collections", Gen2Collections);
+        writer.WriteNumber("lost", Lost);
+        writer.WriteStartArray("samples");
+        foreach (var sample in Samples)
+        {
+            writer.WriteStartArray();
+            writer.WriteNumberValue(Math.Round(sample.Seconds, 1));
+            writer.WriteNumberValue(Math.Round(sample.RssMb, 1));
+            writer.WriteNumberValue(Math.Round(sample.HeapMb, 1));
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+}

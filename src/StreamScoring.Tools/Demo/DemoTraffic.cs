@@ -75,6 +75,13 @@ internal sealed class DemoTraffic
     /// <summary>The id of the demo's planted campaign.</summary>
     public const string CampaignId = "cmp-demo";
 
+    /// <summary>
+    /// Maps a run to the run whose user ids it uses (default: its own, so every run brings new users). The bench's soak
+    /// maps many runs onto a fixed pool so the same users come back, as on a live site, and memory can level off.
+    /// Event ids stay the run's own, so a returning user's events are new events.
+    /// </summary>
+    public Func<int, int>? UserRunOf { get; init; }
+
     /// <summary>Messages prepared.</summary>
     public int Count => _count;
 
@@ -94,7 +101,7 @@ internal sealed class DemoTraffic
         _validIndex.EnsureCapacity(count);
         while (_count < count)
         {
-            var prefix = $"r{_run}-";
+            var prefix = $"r{UserRunOf?.Invoke(_run) ?? _run}-";
             var options = RunOptions(_run);
             _run++;
             var run = _runNewest.Count;

@@ -50,6 +50,42 @@ public sealed class DemoTrafficTests
         Assert.Empty(traffic.DescribeLost());
     }
 
+    [Fact]
+    public void UserRunOf_TwoSeedsOnOnePool_SameUsersNewEventIds()
+    {
+        // The soak's returning users: different runs folded onto one run's users keep the user ids and change the event ids.
+        var first = new DemoTraffic(seed: 5, malformedShare: 0) { UserRunOf = _ => 42 };
+        var second = new DemoTraffic(seed: 6, malformedShare: 0) { UserRunOf = _ => 42 };
+        var own = new DemoTraffic(seed: 5, malformedShare: 0);
+        foreach (var traffic in new[] { first, second, own })
+        {
+            traffic.Prepare(2000);
+        }
+
+        var (firstUsers, firstIds) = UsersAndIds(first);
+        var (secondUsers, secondIds) = UsersAndIds(second);
+        var (ownUsers, _) = UsersAndIds(own);
+
+        Assert.All(firstUsers.Concat(secondUsers), u => Assert.StartsWith("r42-", u, StringComparison.Ordinal));
+        Assert.NotEmpty(firstUsers.Intersect(secondUsers));
+        Assert.Empty(firstIds.Intersect(secondIds));
+        Assert.All(ownUsers, u => Assert.StartsWith("r5000-", u, StringComparison.Ordinal));
+    }
+
+    private static (HashSet<string> Users, HashSet<string> EventIds) UsersAndIds(DemoTraffic traffic)
+    {
+        var (users, ids) = (new HashSet<string>(StringComparer.Ordinal), new HashSet<string>(StringComparer.Ordinal));
+        for (var i = 0; i < traffic.Count; i++)
+        {
+            var (_, value) = traffic.Message(i);
+            Assert.True(ClickEventParser.TryParse(value, out var evt, out _));
+            users.Add(evt!.UserId);
+            ids.Add(evt.EventId);
+        }
+
+        return (users, ids);
+    }
+
     private static string EventId(DemoTraffic traffic, int index)
     {
         var (_, value) = traffic.Message(index);

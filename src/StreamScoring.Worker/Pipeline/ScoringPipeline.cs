@@ -77,7 +77,6 @@ public sealed class ScoringPipeline : IDisposable
             SingleReader = true,
         });
         _batcher = new MicroBatcher<string>(options, timeProvider);
-        telemetry.SetBatcherSource(() => _batcher.Received, () => _batcher.Processed);
         Func<bool> flushRequested = () => _flushRequested.Task.IsCompleted;
         _features = new FeatureStage(_input.Reader, store, dependencies.Redis, _pending, debouncer, _batcher, telemetry, timeProvider, (evt, applied) =>
         {
@@ -92,6 +91,9 @@ public sealed class ScoringPipeline : IDisposable
         };
         _supervisor = new PipelineSupervisor(telemetry, timeProvider, logger);
     }
+
+    /// <summary>The micro-batcher between the score scheduler and the model (its counters are metrics: <see cref="PipelineStateTelemetry"/>).</summary>
+    internal MicroBatcher<string> Batcher => _batcher;
 
     /// <summary>The bounded channel the consumer loops write to.</summary>
     public ChannelWriter<ConsumedEvent> Input => _input.Writer;

@@ -57,7 +57,7 @@ namespace StreamScoring.Features.Redis;
 /// NOSCRIPT reload) and <c>LostStateRestorer</c> (writing lost hashes back, the background sweep).
 /// </para>
 /// </remarks>
-public sealed class RedisFeatureStore : IFeatureStore
+public sealed class RedisFeatureStore : IFeatureStore, IFeatureStoreCounters
 {
     private const int MaxAttempts = 8;
 

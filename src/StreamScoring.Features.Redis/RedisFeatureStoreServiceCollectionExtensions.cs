@@ -13,7 +13,8 @@ public static class RedisFeatureStoreServiceCollectionExtensions
     /// Registers <see cref="RedisFeatureStoreOptions"/> (bound from <paramref name="sectionName"/>, validated at
     /// start), one shared <see cref="IConnectionMultiplexer"/> (<see cref="RedisConnectionFactory"/>), its
     /// <see cref="RedisConnectionStatus"/> and <see cref="RedisHealthProbe"/>, <see cref="RedisFeatureStore"/> as
-    /// the <see cref="IFeatureStore"/>, and <see cref="RedisAlertCooldown"/>.
+    /// the <see cref="IFeatureStore"/>, its <see cref="FeatureStoreTelemetry"/> (export it by adding
+    /// <see cref="FeatureStoreTelemetry.MeterName"/> to the meter provider) and <see cref="RedisAlertCooldown"/>.
     /// </summary>
     /// <remarks>
     /// The connection does not abort when Redis is down or refuses the credentials at start: the host comes up
@@ -40,7 +41,13 @@ public static class RedisFeatureStoreServiceCollectionExtensions
             sp.GetRequiredService<IConnectionMultiplexer>(),
             sp.GetService<RedisConnectionStatus>()));
         services.TryAddSingleton<RedisFeatureStore>();
-        services.TryAddSingleton<IFeatureStore>(static sp => sp.GetRequiredService<RedisFeatureStore>());
+        services.TryAddSingleton<FeatureStoreTelemetry>();
+        // The store's instruments exist from the moment it is handed out as the IFeatureStore.
+        services.TryAddSingleton<IFeatureStore>(static sp =>
+        {
+            _ = sp.GetRequiredService<FeatureStoreTelemetry>();
+            return sp.GetRequiredService<RedisFeatureStore>();
+        });
         services.TryAddSingleton<RedisAlertCooldown>();
         return services;
     }

@@ -5,20 +5,26 @@ using System.Runtime.InteropServices;
 namespace StreamScoring.Tools.Demo;
 
 /// <summary>
-/// Listens to the StreamScoring meter in-process and keeps running totals per instrument and tag
+/// Listens in-process to the StreamScoring meters and keeps running totals per instrument and tag
 /// value, plus raw histogram values for percentiles: what the demo's live view and summary read.
 /// </summary>
+/// <remarks>
+/// Each library owns its meter (the worker's <c>StreamScoring</c>, then <c>StreamScoring.Inference</c>,
+/// <c>StreamScoring.Kafka</c>, <c>StreamScoring.Features.Redis</c>), so the collector takes a root name and listens to
+/// that meter and to every meter below it (<c>root.*</c>). Instrument names are unique across them.
+/// </remarks>
 internal sealed class MetricsCollector : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<(string Instrument, string Tag), double> _totals = new();
     private readonly ConcurrentDictionary<string, List<double>> _values = new();
 
-    public MetricsCollector(string meterName)
+    /// <summary>Listens to <paramref name="rootMeterName"/> and every meter whose name starts with <paramref name="rootMeterName"/> and a dot.</summary>
+    public MetricsCollector(string rootMeterName)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == meterName)
+            if (IsListenedTo(instrument.Meter.Name, rootMeterName))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -28,6 +34,11 @@ internal sealed class MetricsCollector : IDisposable
         _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
         _listener.Start();
     }
+
+    /// <summary>True when <paramref name="meterName"/> is <paramref name="rootMeterName"/> or a meter below it (<c>root.*</c>).</summary>
+    internal static bool IsListenedTo(string meterName, string rootMeterName) =>
+        meterName.StartsWith(rootMeterName, StringComparison.Ordinal)
+        && (meterName.Length == rootMeterName.Length || meterName[rootMeterName.Length] == '.');
 
     /// <summary>Sum of a counter over all tag values.</summary>
     public double Total(string instrument) => _totals.Where(kv => kv.Key.Instrument == instrument).Sum(kv => kv.Value);

@@ -43,15 +43,6 @@ public static class StreamScoringServiceCollectionExtensions
         }
         else
         {
-            // Before AddRedisFeatureStore, which adds only what is missing: the store's counters feed the metrics.
-            services.AddSingleton<IFeatureStore>(static sp =>
-            {
-                var store = sp.GetRequiredService<RedisFeatureStore>();
-                var telemetry = sp.GetRequiredService<StreamScoringTelemetry>();
-                telemetry.SetFeatureStoreSource(() => store.Conflicts, () => store.UsersLoaded, () => store.CachedUsers);
-                telemetry.SetFeatureStoreFaultSource(() => store.SnapshotDecodeFailures, () => store.StateRestoredToRedis);
-                return store;
-            });
             services.AddRedisFeatureStore();
             services.AddSingleton<IAlertCooldown>(static sp => sp.GetRequiredService<RedisAlertCooldown>());
         }
@@ -63,16 +54,40 @@ public static class StreamScoringServiceCollectionExtensions
             return new OutputTopics(topics.Scores, [topics.FraudAlerts, topics.ChurnAlerts, topics.ConversionAlerts]);
         });
         services.AddSingleton<ScoringPipeline>();
+        services.AddSingleton<PipelineStateTelemetry>();
+        // The consumer loops of this process, writing to the pipeline's input, and the group's lag seen from outside them.
+        services.AddSingleton(static sp => new ClickstreamConsumerGroup(
+            sp.GetRequiredService<IOptions<KafkaOptions>>().Value,
+            sp.GetRequiredService<IOptions<TopicOptions>>().Value,
+            sp.GetRequiredService<IOptions<ConsumerOptions>>().Value,
+            sp.GetRequiredService<ScoringPipeline>().Input,
+            sp.GetRequiredService<KafkaOutputProducer>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ConsumptionGate>(),
+            sp.GetRequiredService<IOptions<EventLimits>>().Value));
+        services.AddSingleton(static sp => new ConsumerLagMonitor(
+            sp.GetRequiredService<IOptions<KafkaOptions>>().Value,
+            sp.GetRequiredService<IOptions<TopicOptions>>().Value,
+            sp.GetRequiredService<IOptions<ConsumerOptions>>().Value,
+            sp.GetRequiredService<ILogger<ConsumerLagMonitor>>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ConsumerTelemetry>();
+        // The worker takes the telemetry over what it runs, so those instruments exist once the host starts (not when the
+        // meter provider is built: the /metrics endpoint builds it with the app, before the options are validated).
         services.AddSingleton<StreamScoringWorker>();
         services.AddHostedService(static sp => sp.GetRequiredService<StreamScoringWorker>());
         // After the worker: its hosted service starts after the pipeline's consumers, and stops before them.
         services.AddCampaignStats(enabled: !string.Equals(configuration[$"{CampaignStatsOptions.SectionName}:{nameof(CampaignStatsOptions.Enabled)}"], "false", StringComparison.OrdinalIgnoreCase));
-        // Besides the worker's own meter and model serving's (hot reloads, the version and device served): the .NET runtime's (GC, thread pool, memory, JIT; built into .NET 9+, no
+        // Each library's meter: the worker's own, model serving's (hot reloads, the version and device served), the consumer
+        // side's (lag, uncommitted offsets, pauses) and the Redis feature store's. Besides: the .NET runtime's (GC, thread pool, memory, JIT; built into .NET 9+, no
         // instrumentation package needed) and ASP.NET Core's (the /metrics, /healthz and /readyz requests, Kestrel
         // connections), so a dashboard can tell a GC or thread-pool stall from a slow dependency.
         services.AddOpenTelemetry().WithMetrics(static metrics => metrics
             .AddMeter(StreamScoringTelemetry.MeterName)
             .AddMeter(InferenceTelemetry.MeterName)
+            .AddMeter(ConsumerTelemetry.MeterName)
+            .AddMeter(FeatureStoreTelemetry.MeterName)
             .AddMeter([.. StreamScoringTelemetry.RuntimeMeterNames])
             .AddPrometheusExporter());
         // The check bounds its own Redis probe (1 s); the timeout is a second guard so /readyz always answers.

@@ -10,8 +10,8 @@ using StreamScoring.Worker.Telemetry;
 namespace StreamScoring.Worker.Hosting;
 
 /// <summary>
-/// Runs <see cref="ConsumerOptions.Workers"/> consumer loops of one group feeding the
-/// <see cref="ScoringPipeline"/>, and shuts them down in the order that loses nothing.
+/// Runs the <see cref="ConsumerOptions.Workers"/> consumer loops of one group (<see cref="ClickstreamConsumerGroup"/>)
+/// feeding the <see cref="ScoringPipeline"/>, and shuts them down in the order that loses nothing.
 /// </summary>
 /// <remarks>
 /// Shutdown: (1) ask the pipeline to score every user owing a score now; (2) stop the consumer
@@ -19,6 +19,7 @@ namespace StreamScoring.Worker.Hosting;
 /// commit offsets and close; (3) complete the pipeline's input and wait until everything it
 /// holds is scored and acknowledged, or until the deadline derived from <see cref="ShutdownOptions.Timeout"/>.
 /// A consumer loop or the pipeline ending on its own is a failure: the service stops with exit code 1.
+/// The consumer group and the lag monitor are singletons of the container, which disposes them after the host stopped.
 /// </remarks>
 public sealed partial class StreamScoringWorker : BackgroundService
 {
@@ -29,33 +30,35 @@ public sealed partial class StreamScoringWorker : BackgroundService
     private readonly IHostApplicationLifetime _lifetime;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ClickstreamConsumerLoop[] _loops;
-    private readonly Barrier _closeTogether;
+    private readonly ClickstreamConsumerGroup _consumers;
     private readonly ConsumerLagMonitor _lag;
     private readonly long[] _pumpedConsumed;
     private readonly long[,] _pumpedDeadLettered;
     private readonly TimeSpan _shutdownDeadline;
 
-    /// <summary>Creates the consumer loops (they start with the host).</summary>
+    /// <summary>Runs <paramref name="consumers"/> into <paramref name="pipeline"/> (they start with the host) and refreshes <paramref name="lag"/>.</summary>
+    /// <remarks>
+    /// <paramref name="consumerTelemetry"/> and <paramref name="pipelineTelemetry"/> observe what this worker runs; taking them
+    /// here creates their instruments with the worker.
+    /// </remarks>
     public StreamScoringWorker(
         ScoringPipeline pipeline,
+        ClickstreamConsumerGroup consumers,
+        ConsumerLagMonitor lag,
+        ConsumerTelemetry consumerTelemetry,
+        PipelineStateTelemetry pipelineTelemetry,
         IOptions<KafkaOptions> kafka,
-        IOptions<TopicOptions> topics,
-        IOptions<ConsumerOptions> consumer,
         IOptions<ShutdownOptions> shutdown,
-        KafkaOutputProducer producer,
         StreamScoringTelemetry telemetry,
         IHostApplicationLifetime lifetime,
         TimeProvider timeProvider,
-        ILoggerFactory loggers,
-        ConsumptionGate gate,
-        IOptions<EventLimits> limits)
+        ILogger<StreamScoringWorker> logger)
     {
-        ArgumentNullException.ThrowIfNull(consumer);
+        ArgumentNullException.ThrowIfNull(consumers);
+        ArgumentNullException.ThrowIfNull(consumerTelemetry);
+        ArgumentNullException.ThrowIfNull(pipelineTelemetry);
         ArgumentNullException.ThrowIfNull(shutdown);
         ArgumentNullException.ThrowIfNull(kafka);
-        ArgumentNullException.ThrowIfNull(loggers);
-        ArgumentNullException.ThrowIfNull(limits);
         // Leave the output producer its flush and 2 s for the rest of the host within the bound.
         _shutdownDeadline = shutdown.Value.Timeout - kafka.Value.FlushTimeout - TimeSpan.FromSeconds(2);
         if (_shutdownDeadline < TimeSpan.FromSeconds(1))
@@ -64,30 +67,21 @@ public sealed partial class StreamScoringWorker : BackgroundService
         }
 
         _pipeline = pipeline;
+        _consumers = consumers;
+        _lag = lag;
         _telemetry = telemetry;
         _lifetime = lifetime;
         _time = timeProvider;
-        _logger = loggers.CreateLogger<StreamScoringWorker>();
-        _closeTogether = new Barrier(consumer.Value.Workers);
-        _loops = [.. Enumerable.Range(0, consumer.Value.Workers).Select(i => new ClickstreamConsumerLoop(
-            kafka.Value, topics.Value, consumer.Value, pipeline.Input, producer, loggers.CreateLogger<ClickstreamConsumerLoop>(), timeProvider, _closeTogether, gate, i, limits.Value))];
-        _lag = new ConsumerLagMonitor(kafka.Value, topics.Value, consumer.Value, loggers.CreateLogger<ConsumerLagMonitor>(), timeProvider);
-        _pumpedConsumed = new long[_loops.Length];
-        _pumpedDeadLettered = new long[_loops.Length, EventErrors.All.Count + 1];
-        telemetry.SetConsumerLagSource(() => _lag.Lag
-            .Select(kv => StreamScoringTelemetry.ConsumerLag(kv.Key.Topic, kv.Key.Partition.Value, kv.Value)));
-        telemetry.SetConsumerSources(
-            () => _loops.SelectMany(l => l.Pending).Select(p => StreamScoringTelemetry.OldestUncommitted(p.Partition.Topic, p.Partition.Partition.Value, p.OldestAge)),
-            () => _loops.Sum(l => (long)l.PausedPartitions),
-            () => _loops.Sum(l => l.Counters.DeadLetterFailures),
-            () => _loops.Sum(l => l.Counters.OffsetResets));
+        _logger = logger;
+        _pumpedConsumed = new long[consumers.Loops.Count];
+        _pumpedDeadLettered = new long[consumers.Loops.Count, EventErrors.All.Count + 1];
     }
 
     /// <summary>Partitions assigned to this process's consumers (readiness).</summary>
-    public int AssignedPartitions => _loops.Sum(l => l.Assignment.Count);
+    public int AssignedPartitions => _consumers.AssignedPartitions;
 
     /// <summary>The consumer loops (their progress, for <see cref="LivenessCheck"/>).</summary>
-    internal IReadOnlyList<ClickstreamConsumerLoop> Loops => _loops;
+    internal IReadOnlyList<ClickstreamConsumerLoop> Loops => _consumers.Loops;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -95,7 +89,7 @@ public sealed partial class StreamScoringWorker : BackgroundService
         using var abort = new CancellationTokenSource();
         var pipeline = _pipeline.RunAsync(abort.Token);
         using var stopConsumers = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var loops = _loops.Select(l => l.Start(stopConsumers.Token)).ToArray();
+        var loops = _consumers.Loops.Select(l => l.Start(stopConsumers.Token)).ToArray();
         using var stopPump = new CancellationTokenSource();
         var pump = PumpCountersAsync(stopPump.Token);
         var lag = _lag.RunAsync(stopPump.Token);
@@ -156,19 +150,6 @@ public sealed partial class StreamScoringWorker : BackgroundService
         Pump();
     }
 
-    /// <inheritdoc />
-    public override void Dispose()
-    {
-        foreach (var loop in _loops)
-        {
-            loop.Dispose();
-        }
-
-        _closeTogether.Dispose();
-        _lag.Dispose();
-        base.Dispose();
-    }
-
     // The loops count on their hot path with one interlocked add; the exported counters get the
     // deltas a few times a second.
     private async Task PumpCountersAsync(CancellationToken stop)
@@ -184,9 +165,9 @@ public sealed partial class StreamScoringWorker : BackgroundService
     {
         lock (_pumpedConsumed)
         {
-            for (var i = 0; i < _loops.Length; i++)
+            for (var i = 0; i < _consumers.Loops.Count; i++)
             {
-                var counters = _loops[i].Counters;
+                var counters = _consumers.Loops[i].Counters;
                 var consumed = counters.Consumed;
                 _telemetry.EventsConsumed.Add(consumed - _pumpedConsumed[i]);
                 _pumpedConsumed[i] = consumed;

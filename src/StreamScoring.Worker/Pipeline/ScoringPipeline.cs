@@ -19,7 +19,7 @@ namespace StreamScoring.Worker.Pipeline;
 /// From consumed events to published scores, in four stages under one <see cref="PipelineSupervisor"/>:
 /// <see cref="FeatureStage"/> (features, one store round trip per batch, debounce decisions),
 /// <see cref="ScoreScheduler"/> (users whose debounce interval ended), <see cref="ScoringStage"/> (micro-batched
-/// model) and <see cref="OutputCommitter"/> (publish, then complete the events).
+/// model) and <see cref="BatchPublisher"/> (publish, then complete the events).
 /// </summary>
 /// <remarks>
 /// <para>Delivery: every consumed event marks its user as owing a score. The event is completed (its offset may be
@@ -48,7 +48,7 @@ public sealed class ScoringPipeline : IDisposable
     private readonly FeatureStage _features;
     private readonly ScoreScheduler _scheduler;
     private readonly ScoringStage _scoring;
-    private readonly OutputCommitter _committer;
+    private readonly BatchPublisher _batchPublisher;
     private readonly PipelineSupervisor _supervisor;
     private readonly TaskCompletionSource _flushRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _eventsHandled;
@@ -77,7 +77,6 @@ public sealed class ScoringPipeline : IDisposable
             SingleReader = true,
         });
         _batcher = new MicroBatcher<string>(options, timeProvider);
-        telemetry.SetBatcherSource(() => _batcher.Received, () => _batcher.Processed);
         Func<bool> flushRequested = () => _flushRequested.Task.IsCompleted;
         _features = new FeatureStage(_input.Reader, store, dependencies.Redis, _pending, debouncer, _batcher, telemetry, timeProvider, (evt, applied) =>
         {
@@ -85,13 +84,16 @@ public sealed class ScoringPipeline : IDisposable
             EventApplied?.Invoke(evt, applied);
         }, flushRequested);
         _scheduler = new ScoreScheduler(debouncer, _pending, _batcher, timeProvider, flushRequested);
-        _committer = new OutputCommitter(output, topics, cooldown, dependencies, telemetry, timeProvider, logger, MaxInFlightBatches);
-        _scoring = new ScoringStage(_batcher, _pending, store, dependencies.Redis, models, alerts, _committer, telemetry, timeProvider)
+        _batchPublisher = new BatchPublisher(output, topics, cooldown, dependencies, telemetry, timeProvider, logger, MaxInFlightBatches);
+        _scoring = new ScoringStage(_batcher, _pending, store, dependencies.Redis, models, alerts, _batchPublisher, telemetry, timeProvider)
         {
             SegmentAssigned = (user, segment) => UserSegmented?.Invoke(user, segment),
         };
         _supervisor = new PipelineSupervisor(telemetry, timeProvider, logger);
     }
+
+    /// <summary>The micro-batcher between the score scheduler and the model (its counters are metrics: <see cref="PipelineStateTelemetry"/>).</summary>
+    internal MicroBatcher<string> Batcher => _batcher;
 
     /// <summary>The bounded channel the consumer loops write to.</summary>
     public ChannelWriter<ConsumedEvent> Input => _input.Writer;
@@ -110,7 +112,7 @@ public sealed class ScoringPipeline : IDisposable
     /// into a micro-batch, a batch's outputs acknowledged): when it stands still while <see cref="WaitingWork"/> is
     /// not empty, the pipeline is stuck.
     /// </summary>
-    public long Progress => Interlocked.Read(ref _eventsHandled) + _batcher.Processed + _committer.Published;
+    public long Progress => Interlocked.Read(ref _eventsHandled) + _batcher.Processed + _batchPublisher.Published;
 
     /// <summary>What waits in the pipeline now, in words ("12 events, 3 users, 1 batch publishing"); empty when nothing does.</summary>
     public string WaitingWork
@@ -129,7 +131,7 @@ public sealed class ScoringPipeline : IDisposable
                 parts.Add(string.Create(CultureInfo.InvariantCulture, $"{users} users before the model"));
             }
 
-            if (_committer.Publishing is > 0 and var batches)
+            if (_batchPublisher.Publishing is > 0 and var batches)
             {
                 parts.Add(string.Create(CultureInfo.InvariantCulture, $"{batches} batches publishing"));
             }
@@ -139,7 +141,7 @@ public sealed class ScoringPipeline : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _committer.Dispose();
+    public void Dispose() => _batchPublisher.Dispose();
 
     /// <summary>Scores every user owing one now, ignoring the debounce interval (graceful shutdown).</summary>
     public void FlushPending() => _flushRequested.TrySetResult();
@@ -156,7 +158,7 @@ public sealed class ScoringPipeline : IDisposable
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(abort);
         using var stopScheduler = CancellationTokenSource.CreateLinkedTokenSource(failed.Token);
         var token = failed.Token;
-        _ = _committer.Faulted.ContinueWith(
+        _ = _batchPublisher.Faulted.ContinueWith(
             static (_, state) => CancelQuietly((CancellationTokenSource)state!),
             failed,
             CancellationToken.None,
@@ -176,7 +178,7 @@ public sealed class ScoringPipeline : IDisposable
             await scheduler.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _batcher.Complete();
             await scoring.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            await _committer.DrainAsync();
+            await _batchPublisher.DrainAsync();
         }
 
         foreach (var stage in (Task[])[features, scoring, scheduler])
@@ -187,7 +189,7 @@ public sealed class ScoringPipeline : IDisposable
             }
         }
 
-        if (_committer.Faulted.Exception?.InnerException is { } publishFailure)
+        if (_batchPublisher.Faulted.Exception?.InnerException is { } publishFailure)
         {
             throw new PipelineStageFailedException("outputs", publishFailure);
         }

@@ -11,7 +11,7 @@ namespace StreamScoring.Worker.Pipeline;
 /// <summary>
 /// Stage 3: takes micro-batches of users from the batcher, reads their features (one round trip, through the Redis
 /// resilience pipeline), runs the model, decides alerts, and hands the serialised outputs to the
-/// <see cref="OutputCommitter"/>.
+/// <see cref="BatchPublisher"/>.
 /// </summary>
 /// <remarks>
 /// Restartable without loss: a batch that fails before its hand-over is given back to <see cref="PendingScores"/>
@@ -25,14 +25,14 @@ internal sealed class ScoringStage
     private readonly DependencyPipeline _redis;
     private readonly ModelHost _models;
     private readonly AlertDecider _alerts;
-    private readonly OutputCommitter _committer;
+    private readonly BatchPublisher _publisher;
     private readonly StreamScoringTelemetry _telemetry;
     private readonly TimeProvider _time;
     private readonly HeadAlertComposer _alertMessages = new();
     private FeatureBatch _features = new(64);
     private bool _started;
 
-    public ScoringStage(MicroBatcher<string> batcher, PendingScores pending, IFeatureStore store, DependencyPipeline redis, ModelHost models, AlertDecider alerts, OutputCommitter committer, StreamScoringTelemetry telemetry, TimeProvider time)
+    public ScoringStage(MicroBatcher<string> batcher, PendingScores pending, IFeatureStore store, DependencyPipeline redis, ModelHost models, AlertDecider alerts, BatchPublisher publisher, StreamScoringTelemetry telemetry, TimeProvider time)
     {
         _batcher = batcher;
         _pending = pending;
@@ -40,7 +40,7 @@ internal sealed class ScoringStage
         _redis = redis;
         _models = models;
         _alerts = alerts;
-        _committer = committer;
+        _publisher = publisher;
         _telemetry = telemetry;
         _time = time;
     }
@@ -63,18 +63,18 @@ internal sealed class ScoringStage
         {
             var work = _pending.Take([.. batch]); // the batcher reuses its list
             var handedOver = false;
-            await _committer.WaitForSlotAsync(abort);
+            await _publisher.WaitForSlotAsync(abort);
             try
             {
                 var scored = await ScoreAsync(work, writer, abort);
-                _committer.Start(scored, abort);
+                _publisher.Start(scored, abort);
                 handedOver = true;
             }
             finally
             {
                 if (!handedOver)
                 {
-                    _committer.ReleaseSlot();
+                    _publisher.ReleaseSlot();
                     _pending.Return(work);
                 }
             }

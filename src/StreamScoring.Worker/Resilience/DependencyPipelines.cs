@@ -5,7 +5,7 @@ using StreamScoring.Worker.Telemetry;
 
 namespace StreamScoring.Worker.Resilience;
 
-/// <summary>One <see cref="DependencyPipeline"/> per outside dependency of the scoring pipeline.</summary>
+/// <summary>One <see cref="DependencyPipeline"/> per outside dependency of the scoring pipeline (their breakers' states are a metric: <see cref="PipelineStateTelemetry"/>).</summary>
 public sealed class DependencyPipelines
 {
     /// <summary>Name (metric tag, gate reason) of the Redis dependency.</summary>
@@ -23,7 +23,6 @@ public sealed class DependencyPipelines
         Redis = new DependencyPipeline(RedisName, options.Value.Redis, gate, telemetry, logger, timeProvider);
         KafkaProducer = new DependencyPipeline(KafkaProducerName, options.Value.KafkaProducer, gate, telemetry, logger, timeProvider);
         All = [Redis, KafkaProducer];
-        telemetry.SetBreakerSource(() => All.Select(p => (p.Name, p.State)));
     }
 
     /// <summary>The feature store and the alert cooldowns.</summary>

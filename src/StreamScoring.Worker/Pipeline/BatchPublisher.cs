@@ -17,7 +17,7 @@ namespace StreamScoring.Worker.Pipeline;
 /// <para>Alerts: the cooldown is checked before publishing and started only after the acknowledgement (see
 /// <see cref="IAlertCooldown"/>), so a crash in between repeats an alert rather than losing it.</para>
 /// </remarks>
-internal sealed partial class OutputCommitter : IDisposable
+internal sealed partial class BatchPublisher : IDisposable
 {
     private static readonly KeyValuePair<string, object?> ImmediateTag = new("trigger", "immediate");
     private static readonly KeyValuePair<string, object?> DeferredTag = new("trigger", "debounced");
@@ -35,7 +35,7 @@ internal sealed partial class OutputCommitter : IDisposable
     private readonly HashSet<(int Head, string User)> _alerting = [];
     private readonly TaskCompletionSource _faulted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public OutputCommitter(IOutputPublisher output, OutputTopics topics, IAlertCooldown cooldown, DependencyPipelines dependencies, StreamScoringTelemetry telemetry, TimeProvider time, ILogger logger, int maxInFlightBatches)
+    public BatchPublisher(IOutputPublisher output, OutputTopics topics, IAlertCooldown cooldown, DependencyPipelines dependencies, StreamScoringTelemetry telemetry, TimeProvider time, ILogger logger, int maxInFlightBatches)
     {
         _output = output;
         _topics = topics;
@@ -68,7 +68,7 @@ internal sealed partial class OutputCommitter : IDisposable
         _ = publishing.ContinueWith(
             static (t, state) =>
             {
-                var self = (OutputCommitter)state!;
+                var self = (BatchPublisher)state!;
                 self._inFlight.Release();
                 lock (self._publishing)
                 {

@@ -41,6 +41,7 @@ public static class RedisFeatureStoreServiceCollectionExtensions
             sp.GetRequiredService<IConnectionMultiplexer>(),
             sp.GetService<RedisConnectionStatus>()));
         services.TryAddSingleton<RedisFeatureStore>();
+        services.AddMetrics(); // the IMeterFactory FeatureStoreTelemetry's meter comes from; a no-op when the host added it
         services.TryAddSingleton<FeatureStoreTelemetry>();
         // The store's instruments exist from the moment it is handed out as the IFeatureStore.
         services.TryAddSingleton<IFeatureStore>(static sp =>

@@ -8,18 +8,22 @@ using StreamScoring.Embedded.Internal;
 namespace StreamScoring.Embedded;
 
 /// <summary>
-/// A private <c>redis-server</c> on a free loopback port with its own data directory, for the demo
-/// and the integration tests. Persistence is off; the process and directory go on dispose.
+/// A private <c>redis-server</c> on a free loopback port with its own data directory, for the demo, the chaos
+/// harness and the integration tests: the one place that launches redis-server. Persistence is off (a SAVE
+/// command still writes <c>dump.rdb</c>); the process goes on dispose, and the directory with it unless it is the
+/// caller's (<see cref="RedisServerProcessOptions.DataDirectory"/>).
 /// </summary>
 public sealed class RedisServerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly string _directory;
+    private readonly bool _ownsDirectory;
 
-    private RedisServerProcess(Process process, string directory, int port)
+    private RedisServerProcess(Process process, string directory, bool ownsDirectory, int port)
     {
         _process = process;
         _directory = directory;
+        _ownsDirectory = ownsDirectory;
         Port = port;
     }
 
@@ -64,7 +68,8 @@ public sealed class RedisServerProcess : IDisposable
         var executable = FindExecutable()
             ?? throw new InvalidOperationException("redis-server is not on PATH (Debian: apt-get install -y redis-server)");
         var port = options.Port ?? LoopbackPort.Free();
-        var directory = ServerProcess.CreateDirectory("streamscoring-redis-");
+        var ownsDirectory = options.DataDirectory is null;
+        var directory = options.DataDirectory ?? ServerProcess.CreateDirectory("streamscoring-redis-");
         var info = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
@@ -81,8 +86,9 @@ public sealed class RedisServerProcess : IDisposable
         process.ErrorDataReceived += static (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new RedisServerProcess(process, directory, port) { ProcessId = process.Id };
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        var server = new RedisServerProcess(process, directory, ownsDirectory, port) { ProcessId = process.Id };
+        var limit = timeout ?? TimeSpan.FromSeconds(10);
+        var deadline = DateTime.UtcNow + limit;
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
@@ -100,11 +106,11 @@ public sealed class RedisServerProcess : IDisposable
         }
 
         server.Dispose();
-        throw new InvalidOperationException($"redis-server did not answer on port {port} within the timeout");
+        throw new InvalidOperationException($"redis-server did not answer on port {port} within {limit.TotalSeconds:F0} s");
     }
 
-    /// <summary>Stops the server and deletes its directory.</summary>
-    public void Dispose() => ServerProcess.Stop(_process, _directory);
+    /// <summary>Stops the server (SIGKILL, so a frozen one too) and deletes its directory unless it is the caller's.</summary>
+    public void Dispose() => ServerProcess.Stop(_process, _ownsDirectory ? _directory : null);
 
     private static List<string> Arguments(RedisServerProcessOptions options, int port, string directory)
     {
@@ -134,6 +140,11 @@ public sealed class RedisServerProcess : IDisposable
         }
 
         args.AddRange(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory, "--protected-mode", "yes"]);
+        if (!string.IsNullOrEmpty(options.LogFile))
+        {
+            args.AddRange(["--logfile", options.LogFile]);
+        }
+
         return args;
     }
 

@@ -7,6 +7,16 @@ public sealed class RedisServerProcessOptions
     public int? Port { get; init; }
 
     /// <summary>
+    /// The data directory (<c>--dir</c>), owned by the caller: it is kept on dispose, so a server started again with the
+    /// same <see cref="Port"/> and directory loads what the previous one saved (<c>dump.rdb</c>). It must exist.
+    /// Default: a private temporary directory, deleted on dispose.
+    /// </summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>The server's log file (<c>--logfile</c>). Default: none (the log goes to stdout, which is discarded).</summary>
+    public string? LogFile { get; init; }
+
+    /// <summary>
     /// PEM certificate of the server. When set (with <see cref="TlsKeyFile"/>) the server speaks only TLS on
     /// <see cref="RedisServerProcess.Port"/> (<c>--tls-port</c>, <c>--port 0</c>). Default: none (plain TCP).
     /// </summary>

@@ -129,9 +129,9 @@ internal sealed class ServerProcess : IDisposable
 
     /// <summary>
     /// Kills <paramref name="process"/>'s tree, waits up to 5 s for it, disposes it and deletes <paramref name="directory"/>
-    /// (best effort): how every embedded server process ends.
+    /// (best effort; null keeps a directory that is the caller's): how every embedded server process ends.
     /// </summary>
-    public static void Stop(Process process, string directory)
+    public static void Stop(Process process, string? directory)
     {
         ArgumentNullException.ThrowIfNull(process);
         try
@@ -148,7 +148,10 @@ internal sealed class ServerProcess : IDisposable
         }
 
         process.Dispose();
-        TryDeleteDirectory(directory);
+        if (directory is not null)
+        {
+            TryDeleteDirectory(directory);
+        }
     }
 
     /// <summary>Deletes <paramref name="directory"/> and what it holds; best effort (a temporary directory).</summary>

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
+using System.ComponentModel;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -10,18 +9,19 @@ namespace StreamScoring.Tools.Chaos.Harness;
 
 /// <summary>
 /// A private <c>redis-server</c> that the chaos scenarios can freeze (SIGSTOP/SIGCONT), stop and start again on the
-/// same port, with its data (SAVE first, same directory) or without it. Unlike <see cref="RedisServerProcess"/>
-/// (a fixture that lives once), this one outlives its process.
+/// same port, with its data (SAVE first, same directory) or without it. Each process is a
+/// <see cref="RedisServerProcess"/> on that port and directory; this one outlives them.
 /// </summary>
 internal sealed class ChaosRedisServer : IDisposable
 {
-    private readonly string _executable;
-    private readonly string _directory;
-    private Process? _process;
+    // As long as a restart may take on a busy machine (loading dump.rdb included).
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(30);
 
-    private ChaosRedisServer(string executable, string directory, int port)
+    private readonly string _directory;
+    private RedisServerProcess? _server;
+
+    private ChaosRedisServer(string directory, int port)
     {
-        _executable = executable;
         _directory = directory;
         Port = port;
     }
@@ -33,15 +33,13 @@ internal sealed class ChaosRedisServer : IDisposable
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
 
     /// <summary>The current process id, or 0 while stopped.</summary>
-    public int ProcessId => _process is { HasExited: false } p ? p.Id : 0;
+    public int ProcessId => _server is { IsRunning: true } server ? server.ProcessId : 0;
 
     /// <summary>Starts a server on a free port with a private data directory.</summary>
     public static ChaosRedisServer Start(string directory)
     {
-        var executable = RedisServerProcess.FindExecutable()
-            ?? throw new InvalidOperationException("redis-server is not on PATH (Debian: apt-get install -y redis-server)");
         Directory.CreateDirectory(directory);
-        var server = new ChaosRedisServer(executable, directory, LoopbackPort.Free());
+        var server = new ChaosRedisServer(directory, LoopbackPort.Free());
         server.StartProcess();
         return server;
     }
@@ -102,71 +100,30 @@ internal sealed class ChaosRedisServer : IDisposable
             throw new InvalidOperationException("redis-server is already running");
         }
 
-        var info = new ProcessStartInfo(_executable) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-        {
-            "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--dir", _directory, "--dbfilename", "dump.rdb", "--protected-mode", "yes", "--logfile", Path.Combine(_directory, "..", "redis.log"),
-        })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        _process?.Dispose();
-        _process = Process.Start(info) ?? throw new InvalidOperationException("could not start redis-server");
-        _process.OutputDataReceived += static (_, _) => { };
-        _process.ErrorDataReceived += static (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"redis-server exited at start with code {_process.ExitCode}");
-            }
-
-            if (Answers())
-            {
-                return;
-            }
-
-            Thread.Sleep(20);
-        }
-
-        throw new InvalidOperationException($"redis-server did not answer on port {Port} within 30 s");
+        _server?.Dispose(); // one that exited by itself
+        _server = RedisServerProcess.Start(
+            new RedisServerProcessOptions { Port = Port, DataDirectory = _directory, LogFile = Path.Combine(_directory, "..", "redis.log") },
+            StartLimit);
     }
 
+    // Kills the process (SIGKILL: a frozen server dies too); the directory stays. The signal goes first, at once:
+    // writes the server takes after a SAVE die with it, so the gap stays as short as a kill(2) (RedisServerProcess's
+    // dispose kills the process tree, which lists every process first: tens of milliseconds of writes lost).
     private void StopProcess()
     {
-        if (_process is null)
+        if (ProcessId is var pid and > 0)
         {
-            return;
-        }
-
-        try
-        {
-            if (!_process.HasExited)
+            try
             {
-                _process.Kill(); // SIGKILL; a frozen server dies too
-                _process.WaitForExit(10_000);
+                Signals.Send(pid, Signals.Kill);
+            }
+            catch (Win32Exception)
+            {
+                // Already gone.
             }
         }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
 
-    private bool Answers()
-    {
-        try
-        {
-            return Command("PING").StartsWith("+PONG", StringComparison.Ordinal);
-        }
-        catch (Exception e) when (e is SocketException or IOException)
-        {
-            return false;
-        }
+        _server?.Dispose(); // waits for the exit
+        _server = null;
     }
 }

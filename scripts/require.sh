@@ -92,7 +92,8 @@ TEST_REQUIREMENTS=(
   redis-cli=redis-tools
   # The build of the training projects patches TorchSharp's native library with build/torchsharp-glibcxx/patch.py.
   python3=python3
-  # tests/StreamScoring.Deploy.Tests: promtool check/test rules, PromQL parsing and the live alerting test.
+  # tests/StreamScoring.Deploy.Tests: promtool check/test rules, PromQL parsing and the live alerting test;
+  # tests/StreamScoring.Embedded.Tests: promtool and amtool check the configurations the embedded servers get.
   prometheus=prometheus
   promtool=prometheus
   prometheus-alertmanager=prometheus-alertmanager

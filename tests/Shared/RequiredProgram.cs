@@ -1,10 +1,9 @@
-using StreamScoring.Tests.Shared;
-
-namespace StreamScoring.Deploy.Tests.Support;
+namespace StreamScoring.Tests.Shared;
 
 /// <summary>
 /// Outside programs the tests need (promtool, prometheus, prometheus-alertmanager). A missing one fails the test with
 /// the apt-get line that installs it: these tests never skip (scripts/require.sh installs them for the suite).
+/// Linked into the test projects that start such programs (Deploy.Tests, Embedded.Tests); it needs xunit.
 /// </summary>
 internal static class RequiredProgram
 {

@@ -1,12 +1,10 @@
 using System.Text;
 using Confluent.Kafka;
-using StreamScoring.Embedded;
-using StreamScoring.Kafka;
 
-namespace StreamScoring.IntegrationTests.Kafka;
+namespace StreamScoring.Embedded.Tests;
 
-[Collection(KafkaTestGroup.Name)]
-public sealed class EmbeddedKafkaClusterTests(KafkaClusterFixture fixture)
+[Collection(EmbeddedKafkaTestGroup.Name)]
+public sealed class EmbeddedKafkaClusterTests(EmbeddedKafkaFixture fixture)
 {
     [Fact]
     public void Constructor_StartsBrokersOnLoopback()

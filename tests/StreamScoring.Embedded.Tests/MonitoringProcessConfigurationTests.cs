@@ -1,18 +1,21 @@
-using StreamScoring.Deploy.Tests.Support;
-using StreamScoring.Embedded;
+using System.Text.RegularExpressions;
+using StreamScoring.Tests.Shared;
 
-namespace StreamScoring.Deploy.Tests.Embedded;
+namespace StreamScoring.Embedded.Tests;
 
 /// <summary>The configurations the demo's and tests' prometheus and Alertmanager get pass the projects' own checkers.</summary>
-public sealed class MonitoringProcessConfigurationTests : IDisposable
+public sealed partial class MonitoringProcessConfigurationTests : IDisposable
 {
+    // The shipped rule file: a real one for the configuration to load (its own checks are in Deploy.Tests).
+    private static readonly string RulesPath = RepositoryPaths.File("deploy", "prometheus", "alerts.yaml");
+
     private readonly string _directory = Directory.CreateTempSubdirectory("streamscoring-config-").FullName;
 
     [Fact]
     public async Task PrometheusConfiguration_TargetsRulesAndAlertmanager_PassesPromtoolCheckConfig()
     {
         var promtool = RequiredProgram.Find("promtool", "prometheus");
-        File.Copy(AlertRulesFile.RulesPath, Path.Combine(_directory, "rules-0-alerts.yaml"));
+        File.Copy(RulesPath, Path.Combine(_directory, "rules-0-alerts.yaml"));
         var options = new PrometheusServerProcessOptions
         {
             ScrapeTargets = ["127.0.0.1:8080", "127.0.0.1:8081"],
@@ -25,7 +28,7 @@ public sealed class MonitoringProcessConfigurationTests : IDisposable
         var (exitCode, output) = await RequiredProgram.RunAsync(promtool, ["check", "config", config], _directory, TimeSpan.FromMinutes(1));
 
         Assert.True(exitCode == 0, output);
-        Assert.Contains($"SUCCESS: {AlertRulesFile.AlertNames().Count} rules found", output, StringComparison.Ordinal);
+        Assert.Contains($"SUCCESS: {AlertCount()} rules found", output, StringComparison.Ordinal);
         Assert.Contains("scrape_interval: 1500ms", await File.ReadAllTextAsync(config), StringComparison.Ordinal);
     }
 
@@ -49,4 +52,10 @@ public sealed class MonitoringProcessConfigurationTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    // The alerting rules of the shipped file: its "- alert:" lines (what Deploy.Tests' AlertRulesFile.AlertNames counts).
+    private static int AlertCount() => AlertPattern().Count(File.ReadAllText(RulesPath));
+
+    [GeneratedRegex(@"^\s*- alert: (?<name>\S+)\s*$", RegexOptions.Multiline)]
+    private static partial Regex AlertPattern();
 }

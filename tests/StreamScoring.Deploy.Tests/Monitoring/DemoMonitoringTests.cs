@@ -1,6 +1,7 @@
 using System.Text.Json;
 using StreamScoring.Deploy.Tests.Support;
 using StreamScoring.Embedded;
+using StreamScoring.Tests.Shared;
 using StreamScoring.Tools.Demo;
 
 namespace StreamScoring.Deploy.Tests.Monitoring;

@@ -1,5 +1,6 @@
 using StreamScoring.Deploy.Tests.Support;
 using StreamScoring.Embedded;
+using StreamScoring.Tests.Shared;
 
 namespace StreamScoring.Deploy.Tests.Prometheus;
 

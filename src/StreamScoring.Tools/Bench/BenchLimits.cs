@@ -26,16 +26,13 @@ internal static class BenchLimits
     public static readonly int[] ModelBatches = [1, 8, 16, 32, 64, 128, 256];
     public static readonly TimeSpan PhaseLimit = TimeSpan.FromSeconds(120);
 
-    public static ProducerConfig ProducerConfig(string bootstrap) => new()
+    /// <summary>The demo load generator's producer settings (one place for them), under the bench's client id.</summary>
+    public static ProducerConfig ProducerConfig(string bootstrap)
     {
-        BootstrapServers = bootstrap,
-        EnableIdempotence = true,
-        Acks = Acks.All,
-        LingerMs = 5,
-        BatchSize = 1_000_000,
-        ClientId = "streamscoring-bench",
-        DeliveryReportFields = "none",
-    };
+        var config = DemoLoadGenerator.ProducerConfig(bootstrap);
+        config.ClientId = "streamscoring-bench";
+        return config;
+    }
 
     // Returns the bytes of keys and values written.
     public static long Fill(string bootstrap, string topic, DemoTraffic traffic, int from, int count, ILogger log)

@@ -1,13 +1,14 @@
 using Confluent.Kafka;
+using StreamScoring.Embedded;
 
-namespace StreamScoring.Embedded.Tests;
+namespace StreamScoring.Tests;
 
 /// <summary>
-/// One embedded cluster (3 brokers) for the <see cref="EmbeddedKafkaTestGroup"/> collection, with plain Confluent.Kafka clients to
-/// look at it; every test uses its own topics. Only what those tests need (the Kafka project's tests have their own,
-/// fuller fixture in IntegrationTests).
+/// One embedded cluster (3 brokers) for a test collection, with plain Confluent.Kafka clients to look at it; every test
+/// uses its own topics. Embedded.Tests uses it as it is; IntegrationTests' KafkaClusterFixture adds the Kafka
+/// project's options.
 /// </summary>
-public sealed class EmbeddedKafkaFixture : IDisposable
+public class EmbeddedKafkaFixture : IDisposable
 {
     private int _sequence;
 
@@ -33,16 +34,19 @@ public sealed class EmbeddedKafkaFixture : IDisposable
     public IProducer<byte[], byte[]> CreatePlainProducer() =>
         new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = BootstrapServers, LingerMs = 2 }).Build();
 
-    /// <summary>Reads every message of <paramref name="topic"/> up to its current end offsets.</summary>
-    public List<ConsumeResult<byte[], byte[]>> ReadAll(string topic, TimeSpan timeout)
-    {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+    public IConsumer<byte[], byte[]> CreatePlainConsumer(string groupId) =>
+        new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
         {
             BootstrapServers = BootstrapServers,
-            GroupId = "reader-" + Guid.NewGuid().ToString("N"),
+            GroupId = groupId,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = false,
         }).Build();
+
+    /// <summary>Reads every message of <paramref name="topic"/> up to its current end offsets.</summary>
+    public List<ConsumeResult<byte[], byte[]>> ReadAll(string topic, TimeSpan timeout)
+    {
+        using var consumer = CreatePlainConsumer("reader-" + Guid.NewGuid().ToString("N"));
         var partitions = Partitions(topic);
         var ends = partitions.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, timeout).High.Value);
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
@@ -72,5 +76,9 @@ public sealed class EmbeddedKafkaFixture : IDisposable
             .ToList();
     }
 
-    public void Dispose() => Cluster.Dispose();
+    public void Dispose()
+    {
+        Cluster.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
+using StreamScoring.Tests;
 
 namespace StreamScoring.Embedded.Tests;
 

@@ -1,3 +1,5 @@
+using StreamScoring.Tests;
+
 namespace StreamScoring.Embedded.Tests;
 
 /// <summary>

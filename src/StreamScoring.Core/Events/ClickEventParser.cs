@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using CommunityToolkit.HighPerformance.Buffers;
 
 namespace StreamScoring.Core.Events;
 
@@ -194,21 +195,21 @@ public static class ClickEventParser
                 EventError fieldError;
                 switch (field)
                 {
-                    case Field.EventId: fieldError = ReadId(ref reader, limits.MaxIdLength, out eventId); break;
-                    case Field.UserId: fieldError = ReadId(ref reader, limits.MaxIdLength, out userId); break;
-                    case Field.SessionId: fieldError = ReadId(ref reader, limits.MaxIdLength, out sessionId); break;
-                    case Field.ProductId: fieldError = ReadId(ref reader, limits.MaxIdLength, out productId); break;
+                    case Field.EventId: fieldError = ReadId(ref reader, limits.MaxIdLength, !Pooled, out eventId); break;
+                    case Field.UserId: fieldError = ReadId(ref reader, limits.MaxIdLength, !Pooled, out userId); break;
+                    case Field.SessionId: fieldError = ReadId(ref reader, limits.MaxIdLength, !Pooled, out sessionId); break;
+                    case Field.ProductId: fieldError = ReadId(ref reader, limits.MaxIdLength, !Pooled, out productId); break;
                     case Field.Ts: fieldError = ReadTimestamp(ref reader, out ts); break;
                     case Field.Type: fieldError = ReadType(ref reader, out type); break;
                     case Field.Price: fieldError = ReadPrice(ref reader, out price); break;
-                    case Field.Category: fieldError = ReadString(ref reader, limits.MaxStringLength, out category); break;
-                    case Field.Brand: fieldError = ReadString(ref reader, limits.MaxStringLength, out brand); break;
-                    case Field.Currency: fieldError = ReadString(ref reader, limits.MaxStringLength, out currency); break;
-                    case Field.DeviceId: fieldError = ReadId(ref reader, limits.MaxIdLength, out deviceId); break;
-                    case Field.Ip: fieldError = ReadString(ref reader, limits.MaxStringLength, out ip); break;
-                    case Field.Country: fieldError = ReadString(ref reader, limits.MaxStringLength, out country); break;
-                    case Field.UserAgent: fieldError = ReadString(ref reader, limits.MaxStringLength, out userAgent); break;
-                    case Field.CampaignId: fieldError = ReadId(ref reader, limits.MaxIdLength, out campaignId); break;
+                    case Field.Category: fieldError = ReadString(ref reader, limits.MaxStringLength, Pooled, out category); break;
+                    case Field.Brand: fieldError = ReadString(ref reader, limits.MaxStringLength, Pooled, out brand); break;
+                    case Field.Currency: fieldError = ReadString(ref reader, limits.MaxStringLength, Pooled, out currency); break;
+                    case Field.DeviceId: fieldError = ReadId(ref reader, limits.MaxIdLength, !Pooled, out deviceId); break;
+                    case Field.Ip: fieldError = ReadString(ref reader, limits.MaxStringLength, !Pooled, out ip); break;
+                    case Field.Country: fieldError = ReadString(ref reader, limits.MaxStringLength, Pooled, out country); break;
+                    case Field.UserAgent: fieldError = ReadString(ref reader, limits.MaxStringLength, Pooled, out userAgent); break;
+                    case Field.CampaignId: fieldError = ReadId(ref reader, limits.MaxIdLength, Pooled, out campaignId); break;
                     default: fieldError = EventError.None; break;
                 }
 
@@ -302,7 +303,12 @@ public static class ClickEventParser
         _ => Field.Unknown,
     };
 
-    private static EventError ReadString(ref Utf8JsonReader reader, int maxChars, out string? value)
+    // Fields with few distinct values (category, brand, currency, country, user agent, campaign) are read through a
+    // bounded string pool: most events repeat a value already seen, and a new string for each was about half of what
+    // parsing allocated. Ids and addresses are mostly distinct, so pooling them would only evict the useful entries.
+    private const bool Pooled = true;
+
+    private static EventError ReadString(ref Utf8JsonReader reader, int maxChars, bool pooled, out string? value)
     {
         value = null;
         if (reader.TokenType != JsonTokenType.String)
@@ -318,11 +324,15 @@ public static class ClickEventParser
             return EventError.FieldTooLong;
         }
 
-        value = reader.GetString();
+        // The whole payload was checked for valid UTF-8 before reading, so the pool (which would replace a bad sequence
+        // where GetString throws) decodes the same text; escaped or multi-segment values take GetString.
+        value = pooled && !reader.HasValueSequence && !reader.ValueIsEscaped
+            ? StringPool.Shared.GetOrAdd(reader.ValueSpan, Encoding.UTF8)
+            : reader.GetString();
         return value!.Length > maxChars ? EventError.FieldTooLong : EventError.None;
     }
 
-    private static EventError ReadId(ref Utf8JsonReader reader, int maxChars, out string? value)
+    private static EventError ReadId(ref Utf8JsonReader reader, int maxChars, bool pooled, out string? value)
     {
         if (reader.TokenType == JsonTokenType.Number)
         {
@@ -336,7 +346,7 @@ public static class ClickEventParser
             return EventError.None;
         }
 
-        return ReadString(ref reader, maxChars, out value);
+        return ReadString(ref reader, maxChars, pooled, out value);
     }
 
     private static EventError ReadTimestamp(ref Utf8JsonReader reader, out long? ts)

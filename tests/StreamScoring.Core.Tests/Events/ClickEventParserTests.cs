@@ -40,6 +40,34 @@ public class ClickEventParserTests
         Assert.Equal(evt, again);
     }
 
+    [Fact]
+    public void TryParse_RepeatedLowCardinalityValues_ShareOneString()
+    {
+        Assert.True(ClickEventParser.TryParse(Encoding.UTF8.GetBytes(Valid), out var first, out _));
+        Assert.True(ClickEventParser.TryParse(Encoding.UTF8.GetBytes(Valid), out var second, out _));
+
+        // Category, brand, currency, country, user agent and campaign repeat across events: one string each.
+        Assert.Same(first!.CategoryPath, second!.CategoryPath);
+        Assert.Same(first.Brand, second.Brand);
+        Assert.Same(first.Currency, second.Currency);
+        Assert.Same(first.Country, second.Country);
+        Assert.Same(first.UserAgent, second.UserAgent);
+        Assert.Same(first.CampaignId, second.CampaignId);
+
+        // Ids and addresses are mostly distinct: read fresh, not pooled.
+        Assert.NotSame(first.EventId, second.EventId);
+        Assert.NotSame(first.UserId, second.UserId);
+        Assert.NotSame(first.Ip, second.Ip);
+    }
+
+    [Fact]
+    public void TryParse_EscapedPooledField_IsDecoded()
+    {
+        var json = Valid.Replace("\"brand\":\"apple\"", "\"brand\":\"a\\u0070ple \\\"x\\\"\"", StringComparison.Ordinal);
+        Assert.True(ClickEventParser.TryParse(Encoding.UTF8.GetBytes(json), out var evt, out var error), error.ToString());
+        Assert.Equal("apple \"x\"", evt!.Brand);
+    }
+
     [Theory]
     [InlineData("2023-11-14T22:13:20Z", 1700000000000)]
     [InlineData("2023-11-14T23:13:20+01:00", 1700000000000)]

@@ -159,7 +159,7 @@ calibrate.Options.Add(heads);
 calibrate.SetAction(parse => Guard(() =>
     CalibrateCommand.Run(parse.GetValue(model)!, parse.GetValue(heads), new TrainSettings { EvalUsers = parse.GetValue(evalUsers), SimDays = parse.GetValue(days) }, Console.Error)));
 
-var recommendEval = new Command("recommend-eval", "Next-item recommendation baselines (popularity, same category, co-occurrence, session kNN) on the real sessions, cross-validated by user: HR@5/20 and NDCG@5/20 with 95 % intervals by session.");
+var recommendEval = new Command("recommend-eval", "Next-item recommendation baselines (popularity, same category, co-occurrence, session kNN) and the learnt GRU model on the real sessions, cross-validated by user: HR@5/20 and NDCG@5/20 with 95 % intervals by session.");
 var recommendFolds = new Option<int>("--folds") { Description = "Cross-validation folds (by user).", DefaultValueFactory = _ => 5 };
 recommendEval.Options.Add(recommendFolds);
 recommendEval.Options.Add(rees46);

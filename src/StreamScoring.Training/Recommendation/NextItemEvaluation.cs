@@ -19,7 +19,10 @@ public static class NextItemEvaluation
     /// <summary>Cut-offs reported.</summary>
     public static readonly int[] Cutoffs = [5, 20];
 
-    /// <summary>Runs the evaluation of every recommender of <paramref name="recommenders"/> (a fresh one per fold).</summary>
+    /// <summary>
+    /// Runs the evaluation of every recommender of <paramref name="recommenders"/> (a fresh one per fold, disposed
+    /// after its fold when it is <see cref="IDisposable"/>).
+    /// </summary>
     /// <param name="sessions">All sessions.</param>
     /// <param name="recommenders">Factories of the recommenders to compare.</param>
     /// <param name="folds">Folds (default 5).</param>
@@ -34,10 +37,12 @@ public static class NextItemEvaluation
         var models = new List<RecommenderResult>();
         foreach (var factory in recommenders)
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var ranks = Ranks(sessions, foldOf, folds, factory, out var name);
+            var seconds = clock.Elapsed.TotalSeconds;
             foreach (var source in Sources(sessions))
             {
-                models.Add(Summarise(name, source, sessions, ranks, resamples));
+                models.Add(Summarise(name, source, sessions, ranks, resamples) with { Seconds = seconds });
             }
         }
 
@@ -58,22 +63,30 @@ public static class NextItemEvaluation
         for (var f = 0; f < folds; f++)
         {
             var recommender = factory();
-            name = recommender.Name;
-            recommender.Fit([.. sessions.Where((_, i) => foldOf[i] != f)]);
-            for (var i = 0; i < sessions.Count; i++)
+            try
             {
-                if (foldOf[i] != f)
+                name = recommender.Name;
+                recommender.Fit([.. sessions.Where((_, i) => foldOf[i] != f)]);
+                for (var i = 0; i < sessions.Count; i++)
                 {
-                    continue;
-                }
+                    if (foldOf[i] != f)
+                    {
+                        continue;
+                    }
 
-                var session = sessions[i];
-                ranks[i] = new int[session.Targets];
-                for (var t = 1; t < session.Items.Length; t++)
-                {
-                    recommender.Recommend(session.Items.AsSpan(0, t), session.Categories.AsSpan(0, t), MaxK, list);
-                    ranks[i][t - 1] = RankingMetrics.RankOf(list, session.Items[t]);
+                    var session = sessions[i];
+                    ranks[i] = new int[session.Targets];
+                    for (var t = 1; t < session.Items.Length; t++)
+                    {
+                        recommender.Recommend(session.Items.AsSpan(0, t), session.Categories.AsSpan(0, t), MaxK, list);
+                        ranks[i][t - 1] = RankingMetrics.RankOf(list, session.Items[t]);
+                    }
                 }
+            }
+            finally
+            {
+                // One recommender per fold, owned here: a learnt one holds native tensors until disposed.
+                (recommender as IDisposable)?.Dispose();
             }
         }
 

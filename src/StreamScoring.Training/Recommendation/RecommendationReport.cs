@@ -13,4 +13,8 @@ public sealed record RecommendationReport(int Sessions, int Points, int Users, i
 /// <summary>One recommender's metrics on one source, with 95 % bootstrap intervals by session.</summary>
 public sealed record RecommenderResult(
     string Name, string Source, int Sessions, int Points,
-    MetricInterval HitRate5, MetricInterval Ndcg5, MetricInterval HitRate20, MetricInterval Ndcg20);
+    MetricInterval HitRate5, MetricInterval Ndcg5, MetricInterval HitRate20, MetricInterval Ndcg20)
+{
+    /// <summary>Wall-clock seconds of fitting and asking the recommender over all folds (every source together); 0 when not timed.</summary>
+    public double Seconds { get; init; }
+}

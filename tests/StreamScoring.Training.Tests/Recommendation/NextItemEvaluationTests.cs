@@ -22,6 +22,40 @@ public sealed class NextItemEvaluationTests
         }
     }
 
+    /// <summary>A fixed list that counts how often it is disposed.</summary>
+    private sealed class DisposableRecommender : INextItemRecommender, IDisposable
+    {
+        public int Disposed { get; private set; }
+
+        public string Name => "disposable";
+
+        public void Fit(IReadOnlyList<ItemSession> sessions)
+        {
+        }
+
+        public void Recommend(ReadOnlySpan<string> items, ReadOnlySpan<string?> categories, int k, List<string> into) => into.Clear();
+
+        public void Dispose() => Disposed++;
+    }
+
+    [Fact]
+    public void Ranks_DisposableRecommender_IsDisposedOncePerFold()
+    {
+        var sessions = Enumerable.Range(0, 20).Select(i => Sessions.Of("s" + i, "a b", user: "user" + i)).ToList();
+        var folds = 4;
+        var made = new List<DisposableRecommender>();
+
+        NextItemEvaluation.Ranks(sessions, [.. sessions.Select(s => CrossValidation.FoldOf(s.UserId, folds))], folds, () =>
+        {
+            var r = new DisposableRecommender();
+            made.Add(r);
+            return r;
+        }, out _);
+
+        Assert.Equal(folds, made.Count);
+        Assert.All(made, r => Assert.Equal(1, r.Disposed));
+    }
+
     [Fact]
     public void Run_FixedList_GivesTheHandComputedMetrics()
     {
@@ -82,13 +116,22 @@ public sealed class NextItemEvaluationTests
     }
 
     [Fact]
+    public void Command_MeasuresTheBaselinesThenTheLearntModels()
+    {
+        Assert.Equal([.. RecommendEvalCommand.Baselines, .. RecommendEvalCommand.Models], RecommendEvalCommand.All);
+        Assert.Contains(RecommendEvalCommand.Models, f => f() is GruRecommender);
+    }
+
+    [Fact]
     public void Command_RepositoryRees46_PrintsOneJsonReportWithEveryBaseline()
     {
         var files = Directory.GetFiles(StreamScoring.Tests.Shared.RepositoryPaths.File("models", "data", "rees46"), "*.csv");
         using var output = new StringWriter();
         using var log = new StringWriter();
 
-        var exit = RecommendEvalCommand.Run(files, digineticaDirectory: null, folds: 5, output, log);
+        // The baselines only: training the GRU five times is the command's job, not a unit test's (its own tests
+        // are GruRecommenderTests).
+        var exit = RecommendEvalCommand.Run(files, digineticaDirectory: null, folds: 5, output, log, RecommendEvalCommand.Baselines);
 
         Assert.Equal(0, exit);
         using var json = System.Text.Json.JsonDocument.Parse(output.ToString());

@@ -12,7 +12,7 @@ namespace StreamScoring.Worker.Alerts;
 /// a head with neither never alerts. Cooldowns are only reported: the caller applies them (Redis
 /// <c>SET NX EX</c>), so the decision here is pure.
 /// </summary>
-public sealed class AlertDecider
+internal sealed class AlertDecider
 {
     private readonly IOptionsMonitor<ScoringOptions> _options;
 

@@ -7,4 +7,4 @@ namespace StreamScoring.Worker.Alerts;
 /// <param name="Threshold">The threshold it reached (options override, else manifest).</param>
 /// <param name="Cooldown">How long the caller should suppress a repeat alert of this head for this user.</param>
 /// <param name="Reasons">Whether the alert carries reason codes (<see cref="HeadAlertOptions.Reasons"/>).</param>
-public readonly record struct HeadAlert(int Head, string HeadName, float Score, float Threshold, TimeSpan Cooldown, bool Reasons = true);
+internal readonly record struct HeadAlert(int Head, string HeadName, float Score, float Threshold, TimeSpan Cooldown, bool Reasons = true);

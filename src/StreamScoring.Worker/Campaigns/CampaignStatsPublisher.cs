@@ -25,7 +25,7 @@ namespace StreamScoring.Worker.Campaigns;
 /// stops the worker or holds back an offset. Restarts and rebalances start a worker's statistics afresh for the users
 /// it then owns (the aggregator is in memory).</para>
 /// </remarks>
-public sealed partial class CampaignStatsPublisher : BackgroundService
+internal sealed partial class CampaignStatsPublisher : BackgroundService
 {
     private readonly CampaignEffectAggregator _aggregator;
     private readonly IOutputPublisher _output;

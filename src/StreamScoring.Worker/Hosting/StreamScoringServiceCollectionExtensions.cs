@@ -10,6 +10,7 @@ using StreamScoring.Core.Features;
 using StreamScoring.Features.Redis;
 using StreamScoring.Inference.Serving;
 using StreamScoring.Kafka;
+using StreamScoring.Worker.Alerts;
 using StreamScoring.Worker.Campaigns;
 using StreamScoring.Worker.Pipeline;
 using StreamScoring.Worker.Resilience;
@@ -53,7 +54,21 @@ public static class StreamScoringServiceCollectionExtensions
             var topics = sp.GetRequiredService<IOptions<TopicOptions>>().Value;
             return new OutputTopics(topics.Scores, [topics.FraudAlerts, topics.ChurnAlerts, topics.ConversionAlerts]);
         });
-        services.AddSingleton<ScoringPipeline>();
+        // A factory, because the pipeline's constructor is internal: hosts (the demo, bench) resolve the pipeline but
+        // never build one, so its collaborators stay out of the worker's public surface.
+        services.AddSingleton(static sp => new ScoringPipeline(
+            sp.GetRequiredService<IFeatureStore>(),
+            sp.GetRequiredService<ModelHost>(),
+            sp.GetRequiredService<ScoreDebouncer>(),
+            sp.GetRequiredService<AlertDecider>(),
+            sp.GetRequiredService<IAlertCooldown>(),
+            sp.GetRequiredService<IOutputPublisher>(),
+            sp.GetRequiredService<OutputTopics>(),
+            sp.GetRequiredService<DependencyPipelines>(),
+            sp.GetRequiredService<StreamScoringTelemetry>(),
+            sp.GetRequiredService<IOptionsMonitor<ScoringOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ScoringPipeline>>()));
         services.AddSingleton<PipelineStateTelemetry>();
         // The consumer loops of this process, writing to the pipeline's input, and the group's lag seen from outside them.
         services.AddSingleton(static sp => new ClickstreamConsumerGroup(

@@ -20,7 +20,7 @@ namespace StreamScoring.Worker.Pipeline;
 /// <c>CurrentValue</c> when each batch starts.</para>
 /// </remarks>
 /// <typeparam name="T">The item type.</typeparam>
-public sealed class MicroBatcher<T>
+internal sealed class MicroBatcher<T>
 {
     private readonly IOptionsMonitor<ScoringOptions> _options;
     private readonly TimeProvider _timeProvider;

@@ -8,7 +8,7 @@ using StreamScoring.Worker.Telemetry;
 namespace StreamScoring.Worker.Pipeline;
 
 /// <summary>Registers the scoring pipeline's pure pieces.</summary>
-public static class PipelineServiceCollectionExtensions
+internal static class PipelineServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="ScoringOptions"/> from <c>Scoring</c> (validated at start: a bad value stops the host with a

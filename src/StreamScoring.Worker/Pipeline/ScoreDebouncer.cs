@@ -18,7 +18,7 @@ namespace StreamScoring.Worker.Pipeline;
 /// <para>Thread-safe; a short lock guards the state. Time comes from the caller's <c>now</c> (or the
 /// injected <see cref="TimeProvider"/> in the overloads without it) and is expected not to go backwards.</para>
 /// </remarks>
-public sealed class ScoreDebouncer
+internal sealed class ScoreDebouncer
 {
     private readonly IOptionsMonitor<ScoringOptions> _options;
     private readonly TimeProvider _timeProvider;

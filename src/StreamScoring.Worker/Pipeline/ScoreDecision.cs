@@ -1,7 +1,7 @@
 namespace StreamScoring.Worker.Pipeline;
 
 /// <summary>What <see cref="ScoreDebouncer.Decide(string, Core.Events.EventType, bool, DateTimeOffset)"/> says to do with a user after an event.</summary>
-public enum ScoreDecision
+internal enum ScoreDecision
 {
     /// <summary>Score the user now.</summary>
     ScoreNow,

@@ -9,7 +9,7 @@ namespace StreamScoring.Worker.Pipeline;
 /// per-head alert settings (which data annotations do not reach). Register with <c>ValidateOnStart()</c> so a
 /// bad configuration stops the worker at start with a message that names the key.
 /// </summary>
-public sealed class ScoringOptionsValidator : IValidateOptions<ScoringOptions>
+internal sealed class ScoringOptionsValidator : IValidateOptions<ScoringOptions>
 {
     private static readonly TimeSpan MinCooldown = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxCooldown = TimeSpan.FromDays(30);

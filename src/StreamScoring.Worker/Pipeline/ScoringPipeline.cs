@@ -54,7 +54,7 @@ public sealed class ScoringPipeline : IDisposable
     private long _eventsHandled;
 
     /// <summary>Creates the pipeline; <see cref="RunAsync"/> starts it.</summary>
-    public ScoringPipeline(
+    internal ScoringPipeline(
         IFeatureStore store,
         ModelHost models,
         ScoreDebouncer debouncer,

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using StreamScoring.Inference.Serving;
+using StreamScoring.Tests.Shared;
 
 namespace StreamScoring.Inference.Tests.Serving;
 
@@ -12,29 +13,17 @@ public sealed class InferenceTelemetryTests : IDisposable
 {
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly InferenceTelemetry _sut;
-    private readonly MeterListener _listener = new();
-    private readonly Dictionary<string, Instrument> _instruments = [];
-    private readonly List<(string Name, double Value, Dictionary<string, object?> Tags)> _measurements = [];
+    private readonly MetricRecorder _recorder;
 
     public InferenceTelemetryTests()
     {
         _sut = new InferenceTelemetry(_services.GetRequiredService<IMeterFactory>());
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter == _sut.Meter)
-            {
-                _instruments[instrument.Name] = instrument;
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i, v, tags));
-        _listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Record(i, v, tags));
-        _listener.Start();
+        _recorder = new MetricRecorder(_sut.Meter);
     }
 
     public void Dispose()
     {
-        _listener.Dispose();
+        _recorder.Dispose();
         _services.Dispose();
     }
 
@@ -44,20 +33,20 @@ public sealed class InferenceTelemetryTests : IDisposable
         Assert.Equal(InferenceTelemetry.MeterName, _sut.Meter.Name);
         Assert.Equal(
             ["streamscoring.model_info", "streamscoring.model_reload_failures", "streamscoring.model_reloads"],
-            _instruments.Keys.Order(StringComparer.Ordinal));
-        Assert.All(_instruments.Values, i => Assert.Matches("^streamscoring\\.[a-z_]+$", i.Name));
+            _recorder.Instruments.Keys.Order(StringComparer.Ordinal));
+        Assert.All(_recorder.Instruments.Values, i => Assert.Matches("^streamscoring\\.[a-z_]+$", i.Name));
     }
 
     [Fact]
     public void ModelInfo_VersionSet_ReportsItWithAnUnknownDevice()
     {
-        _listener.RecordObservableInstruments();
-        Assert.DoesNotContain(_measurements, m => m.Name == "streamscoring.model_info"); // no version yet
+        _recorder.RecordObservableInstruments();
+        Assert.DoesNotContain(_recorder.Measurements, m => m.Name == "streamscoring.model_info"); // no version yet
 
         _sut.ModelVersion = "v2";
-        _listener.RecordObservableInstruments();
+        _recorder.RecordObservableInstruments();
 
-        var info = Assert.Single(_measurements, m => m.Name == "streamscoring.model_info");
+        var info = Assert.Single(_recorder.Measurements, m => m.Name == "streamscoring.model_info");
         Assert.Equal(1, info.Value);
         Assert.Equal("v2", info.Tags["model_version"]);
         Assert.Equal("unknown", info.Tags["device"]);
@@ -69,9 +58,9 @@ public sealed class InferenceTelemetryTests : IDisposable
         _sut.ModelVersion = "v3";
         _sut.ModelDevice = "cuda";
 
-        _listener.RecordObservableInstruments();
+        _recorder.RecordObservableInstruments();
 
-        var info = Assert.Single(_measurements, m => m.Name == "streamscoring.model_info");
+        var info = Assert.Single(_recorder.Measurements, m => m.Name == "streamscoring.model_info");
         Assert.Equal("v3", info.Tags["model_version"]);
         Assert.Equal("cuda", info.Tags["device"]);
     }
@@ -81,21 +70,6 @@ public sealed class InferenceTelemetryTests : IDisposable
     {
         _sut.ModelReloadFailed("spec_mismatch");
 
-        Assert.Contains(_measurements, m => m.Name == "streamscoring.model_reload_failures" && Equals(m.Tags["reason"], "spec_mismatch"));
-    }
-
-    private void Record<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        where T : struct
-    {
-        var copy = new Dictionary<string, object?>();
-        foreach (var tag in tags)
-        {
-            copy[tag.Key] = tag.Value;
-        }
-
-        lock (_measurements)
-        {
-            _measurements.Add((instrument.Name, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture), copy));
-        }
+        Assert.Contains(_recorder.Measurements, m => m.Name == "streamscoring.model_reload_failures" && Equals(m.Tags["reason"], "spec_mismatch"));
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -6,12 +5,14 @@ using Microsoft.Extensions.Time.Testing;
 using StreamScoring.Core.Features;
 using StreamScoring.Inference.Serving;
 using StreamScoring.Inference.Tests.TestSupport;
+using StreamScoring.Tests.Shared;
 
 namespace StreamScoring.Inference.Tests.Serving;
 
 /// <summary>Loads the shipped model from a private copy of <c>models/</c> so tests can replace and break files.</summary>
 public sealed class ModelHostTests : IDisposable
 {
+    private const string ReloadFailures = "streamscoring.model_reload_failures";
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(10);
 
     private readonly string _dir = Directory.CreateTempSubdirectory("streamscoring-modelhost-").FullName;
@@ -158,7 +159,7 @@ public sealed class ModelHostTests : IDisposable
     [Fact]
     public void Poll_NewFileIsGarbage_KeepsTheOldModel_CountsOneFailure_AndRecoversOnAGoodFile()
     {
-        using var failures = new LongCounterListener(_telemetry, "streamscoring.model_reload_failures");
+        using var metrics = new MetricRecorder(_telemetry.Meter);
         using var sut = CreateSut();
         sut.Start();
         var old = sut.Current;
@@ -170,8 +171,8 @@ public sealed class ModelHostTests : IDisposable
         Assert.Same(old, sut.Current);
         Assert.False(old.IsDisposed);
         Assert.Equal(1, sut.ReloadFailureCount);
-        Assert.Equal(1, failures.Total);
-        Assert.Equal(["unloadable"], failures.Reasons);
+        Assert.Equal(1, metrics.Measurements.Where(static m => m.Name == ReloadFailures).Sum(static m => m.Value));
+        Assert.Equal(["unloadable"], ReasonsOf(metrics));
         using (var lease = sut.Acquire())
         {
             Assert.InRange(Score(lease.Scorer), 0f, 1f);
@@ -190,7 +191,7 @@ public sealed class ModelHostTests : IDisposable
     [Fact]
     public void Poll_NewManifestForAnotherFeatureSpec_KeepsTheOldModelAndCountsSpecMismatch()
     {
-        using var failures = new LongCounterListener(_telemetry, "streamscoring.model_reload_failures");
+        using var metrics = new MetricRecorder(_telemetry.Meter);
         using var sut = CreateSut();
         sut.Start();
         var old = sut.Current;
@@ -200,7 +201,7 @@ public sealed class ModelHostTests : IDisposable
         _time.Advance(Poll);
 
         Assert.Same(old, sut.Current);
-        Assert.Equal(["spec_mismatch"], failures.Reasons);
+        Assert.Equal(["spec_mismatch"], ReasonsOf(metrics));
     }
 
     [Fact]
@@ -242,41 +243,6 @@ public sealed class ModelHostTests : IDisposable
         File.WriteAllText(ManifestPath, json.ToJsonString());
     }
 
-    private sealed class LongCounterListener : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _total;
-
-        public LongCounterListener(InferenceTelemetry telemetry, string name)
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter == telemetry.Meter && instrument.Name == name)
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                Interlocked.Add(ref _total, value);
-                foreach (var tag in tags)
-                {
-                    if (tag.Key == InferenceTelemetry.ReasonTag)
-                    {
-                        lock (Reasons)
-                        {
-                            Reasons.Add((string)tag.Value!);
-                        }
-                    }
-                }
-            });
-            _listener.Start();
-        }
-
-        public long Total => Interlocked.Read(ref _total);
-
-        public List<string> Reasons { get; } = [];
-
-        public void Dispose() => _listener.Dispose();
-    }
+    private static List<string> ReasonsOf(MetricRecorder metrics) =>
+        [.. metrics.Measurements.Where(static m => m.Name == ReloadFailures).Select(static m => (string)m.Tags[InferenceTelemetry.ReasonTag]!)];
 }

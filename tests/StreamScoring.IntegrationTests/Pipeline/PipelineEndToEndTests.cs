@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Confluent.Kafka;
 using StackExchange.Redis;
 using StreamScoring.Core.Events;
@@ -85,6 +86,12 @@ public sealed class PipelineEndToEndTests(PipelineServers servers)
             Assert.Matches("(?m)^streamscoring_events_dead_lettered_total{[^}]*reason=\"malformed_json\"[^}]*} [1-9]", metrics);
             Assert.Matches("(?m)^streamscoring_end_to_end_latency_seconds_bucket{[^}]*trigger=\"immediate\"", metrics);
             Assert.Matches("(?m)^streamscoring_model_info{[^}]*model_version=", metrics);
+            // The series of the meters the libraries own (issue 21): the host must still add each meter to its exporter.
+            Assert.Matches("(?m)^streamscoring_feature_store_cached_users{(?=[^}]*otel_scope_name=\"StreamScoring\\.Features\\.Redis\")[^}]*} [1-9]", metrics);
+            Assert.Matches($"(?m)^streamscoring_consumer_lag{{(?=[^}}]*otel_scope_name=\"StreamScoring\\.Kafka\")(?=[^}}]*topic=\"{Regex.Escape(scenario.Topics.Input)}\")[^}}]*}} [0-9]", metrics);
+            // The pipeline's state on the worker's meter: the batcher's counters and each dependency's breaker.
+            Assert.Matches("(?m)^streamscoring_batcher_items_received_total{[^}]*} [1-9]", metrics);
+            Assert.Matches("(?m)^streamscoring_circuit_breaker_open{[^}]*dependency=\"redis\"[^}]*} 0", metrics);
         }
 
         await host.StopAsync();

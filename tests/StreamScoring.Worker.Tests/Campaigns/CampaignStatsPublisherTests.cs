@@ -11,6 +11,7 @@ using StreamScoring.Core.Features;
 using StreamScoring.Inference;
 using StreamScoring.Inference.Serving;
 using StreamScoring.Kafka;
+using StreamScoring.Tests.Shared;
 using StreamScoring.Worker.Alerts;
 using StreamScoring.Worker.Campaigns;
 using StreamScoring.Worker.Messages;
@@ -37,8 +38,7 @@ public sealed class CampaignStatsPublisherTests : IDisposable
     private readonly RecordingPublisher _publisher = new();
     private readonly ModelHost _models;
     private readonly OffsetTracker _tracker = new(new TopicPartition("clickstream", 0));
-    private readonly MeterListener _listener = new();
-    private readonly List<(string Name, double Value, Dictionary<string, object?> Tags)> _measurements = [];
+    private MetricRecorder? _recorder;
     private long _nextOffset;
 
     public CampaignStatsPublisherTests()
@@ -53,7 +53,7 @@ public sealed class CampaignStatsPublisherTests : IDisposable
 
     public void Dispose()
     {
-        _listener.Dispose();
+        _recorder?.Dispose();
         _models.Dispose();
         _telemetry.Dispose();
         _inferenceTelemetry.Dispose();
@@ -153,36 +153,16 @@ public sealed class CampaignStatsPublisherTests : IDisposable
     private CampaignTelemetry CreateTelemetry(CampaignEffectAggregator aggregator)
     {
         var telemetry = new CampaignTelemetry(_services.GetRequiredService<IMeterFactory>(), () => aggregator.TrackedUsers, () => aggregator.TrackedCampaigns, () => aggregator.DroppedCampaignEvents);
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter == telemetry.Meter && instrument.Name.StartsWith("streamscoring.campaign.", StringComparison.Ordinal))
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i, v, tags));
-        _listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Record(i, v, tags));
-        _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i, v, tags));
-        _listener.Start();
+        _recorder = new MetricRecorder(telemetry.Meter);
         return telemetry;
     }
 
-    private List<(string Name, double Value, Dictionary<string, object?> Tags)> Observe(string name)
+    private List<RecordedMeasurement> Observe(string name)
     {
-        _measurements.Clear();
-        _listener.RecordObservableInstruments();
-        return [.. _measurements.Where(m => m.Name == name)];
-    }
-
-    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        var copy = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var tag in tags)
-        {
-            copy[tag.Key] = tag.Value;
-        }
-
-        _measurements.Add((instrument.Name, value, copy));
+        var recorder = _recorder ?? throw new InvalidOperationException("CreateTelemetry first.");
+        recorder.Clear();
+        recorder.RecordObservableInstruments();
+        return [.. recorder.Measurements.Where(m => m.Name == name)];
     }
 
     private CampaignStatsPublisher CreateSut(CampaignEffectAggregator aggregator, ScoringPipeline pipeline, CampaignTelemetry telemetry) => new(

@@ -52,7 +52,7 @@ public sealed class ShippedAlertFixture : IDisposable
 
     public SegmentRef Segment { get; }
 
-    public HeadAlert Alert { get; }
+    internal HeadAlert Alert { get; }
 
     internal HeadAlertTrigger Trigger { get; }
 

@@ -1,10 +1,9 @@
 using StreamScoring.Core.Features;
 using StreamScoring.Inference.Attribution;
-using StreamScoring.Inference.Tests.Attribution;
 using StreamScoring.Simulator;
 using Xunit.Abstractions;
 
-namespace StreamScoring.Training.Tests.Attribution;
+namespace StreamScoring.Inference.Tests.Attribution;
 
 /// <summary>
 /// Reason codes of the SHIPPED model for the simulator's three fraud kinds. The users come from the simulator's fraud

@@ -5,7 +5,7 @@ using StreamScoring.Inference;
 using StreamScoring.Tests.Shared;
 using Xunit.Abstractions;
 
-namespace StreamScoring.Training.Tests.Attacks;
+namespace StreamScoring.Inference.Tests.Attacks;
 
 /// <summary>
 /// The attack: a fraudster sends one event dated years ahead, which would move their event-time clock so far that

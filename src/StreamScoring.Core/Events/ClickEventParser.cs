@@ -195,21 +195,21 @@ public static class ClickEventParser
                 EventError fieldError;
                 switch (field)
                 {
-                    case Field.EventId: fieldError = ReadId(ref reader, limits.MaxIdLength, !Pooled, out eventId); break;
-                    case Field.UserId: fieldError = ReadId(ref reader, limits.MaxIdLength, !Pooled, out userId); break;
-                    case Field.SessionId: fieldError = ReadId(ref reader, limits.MaxIdLength, !Pooled, out sessionId); break;
-                    case Field.ProductId: fieldError = ReadId(ref reader, limits.MaxIdLength, !Pooled, out productId); break;
+                    case Field.EventId: fieldError = ReadId(ref reader, limits.MaxIdLength, pooled: false, out eventId); break;
+                    case Field.UserId: fieldError = ReadId(ref reader, limits.MaxIdLength, pooled: false, out userId); break;
+                    case Field.SessionId: fieldError = ReadId(ref reader, limits.MaxIdLength, pooled: false, out sessionId); break;
+                    case Field.ProductId: fieldError = ReadId(ref reader, limits.MaxIdLength, pooled: false, out productId); break;
                     case Field.Ts: fieldError = ReadTimestamp(ref reader, out ts); break;
                     case Field.Type: fieldError = ReadType(ref reader, out type); break;
                     case Field.Price: fieldError = ReadPrice(ref reader, out price); break;
-                    case Field.Category: fieldError = ReadString(ref reader, limits.MaxStringLength, Pooled, out category); break;
-                    case Field.Brand: fieldError = ReadString(ref reader, limits.MaxStringLength, Pooled, out brand); break;
-                    case Field.Currency: fieldError = ReadString(ref reader, limits.MaxStringLength, Pooled, out currency); break;
-                    case Field.DeviceId: fieldError = ReadId(ref reader, limits.MaxIdLength, !Pooled, out deviceId); break;
-                    case Field.Ip: fieldError = ReadString(ref reader, limits.MaxStringLength, !Pooled, out ip); break;
-                    case Field.Country: fieldError = ReadString(ref reader, limits.MaxStringLength, Pooled, out country); break;
-                    case Field.UserAgent: fieldError = ReadString(ref reader, limits.MaxStringLength, Pooled, out userAgent); break;
-                    case Field.CampaignId: fieldError = ReadId(ref reader, limits.MaxIdLength, Pooled, out campaignId); break;
+                    case Field.Category: fieldError = ReadString(ref reader, limits.MaxStringLength, pooled: true, out category); break;
+                    case Field.Brand: fieldError = ReadString(ref reader, limits.MaxStringLength, pooled: true, out brand); break;
+                    case Field.Currency: fieldError = ReadString(ref reader, limits.MaxStringLength, pooled: true, out currency); break;
+                    case Field.DeviceId: fieldError = ReadId(ref reader, limits.MaxIdLength, pooled: false, out deviceId); break;
+                    case Field.Ip: fieldError = ReadString(ref reader, limits.MaxStringLength, pooled: false, out ip); break;
+                    case Field.Country: fieldError = ReadString(ref reader, limits.MaxStringLength, pooled: true, out country); break;
+                    case Field.UserAgent: fieldError = ReadString(ref reader, limits.MaxStringLength, pooled: true, out userAgent); break;
+                    case Field.CampaignId: fieldError = ReadId(ref reader, limits.MaxIdLength, pooled: true, out campaignId); break;
                     default: fieldError = EventError.None; break;
                 }
 
@@ -303,11 +303,9 @@ public static class ClickEventParser
         _ => Field.Unknown,
     };
 
-    // Fields with few distinct values (category, brand, currency, country, user agent, campaign) are read through a
-    // bounded string pool: most events repeat a value already seen, and a new string for each was about half of what
-    // parsing allocated. Ids and addresses are mostly distinct, so pooling them would only evict the useful entries.
-    private const bool Pooled = true;
-
+    // With pooled, the value is read through a bounded string pool: the callers pass it for the fields with few distinct
+    // values (category, brand, currency, country, user agent, campaign), which most events repeat and whose new strings
+    // were a third of what parsing allocated. Ids and addresses are mostly distinct: pooling them would only evict.
     private static EventError ReadString(ref Utf8JsonReader reader, int maxChars, bool pooled, out string? value)
     {
         value = null;

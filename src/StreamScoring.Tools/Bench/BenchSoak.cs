@@ -37,6 +37,7 @@ internal static class BenchSoak
     /// </summary>
     public static readonly TimeSpan WarmUp = TimeSpan.FromMinutes(2);
 
+    /// <summary>The warm-up of a soak of <paramref name="duration"/>: <see cref="WarmUp"/>, or half of a shorter soak.</summary>
     public static TimeSpan WarmUpOf(TimeSpan duration) => duration < 2 * WarmUp ? duration / 2 : WarmUp;
 
     public static async Task<SoakResult> RunAsync(string bootstrap, string topic, int rate, TimeSpan duration, BenchWorkers workers, CommittedOffsets committed, ILogger log, Action<string> say, CancellationToken cancellationToken)

@@ -76,6 +76,9 @@ public sealed record ModelManifest
         init => _thresholdBasis = value ?? new Dictionary<string, string>();
     }
 
+    /// <summary>The next-category head's labels and provenance; null for a model without the head.</summary>
+    public NextCategoryHeadInfo? NextCategory { get; init; }
+
     /// <summary>When the model was exported (UTC).</summary>
     public DateTimeOffset CreatedUtc { get; init; }
 

@@ -31,12 +31,14 @@ public sealed class OnnxScorer : IDisposable
     public const string CreatedUtcKey = "created_utc";
 
     private static readonly string[] InputNames = [FeatureSpec.TokensInput, FeatureSpec.MaskInput, FeatureSpec.AggregatesInput];
-    private static readonly string[] OutputNames = [FeatureSpec.ScoresOutput, FeatureSpec.EmbeddingOutput];
+    private static readonly string[] BaseOutputNames = [FeatureSpec.ScoresOutput, FeatureSpec.EmbeddingOutput];
+    private static readonly string[] HeadOutputNames = [.. BaseOutputNames, FeatureSpec.NextCategoryBucketsOutput, FeatureSpec.NextCategoryScoresOutput];
     private static readonly int TokenStride = FeatureSpec.SequenceLength * FeatureSpec.TokenFieldCount;
 
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
     private readonly BatchBuffers _buffers;
+    private readonly string[] _outputNames;
     private readonly Lock _lock = new();
     private bool _disposed;
 
@@ -69,9 +71,13 @@ public sealed class OnnxScorer : IDisposable
             }
 
             ModelVersion = Metadata.GetValueOrDefault(ModelVersionKey) ?? string.Empty;
-            Calibration = options.ApplyCalibration ? LoadCalibration(modelPath) : ScoreCalibration.Identity;
+            var manifest = LoadManifest(modelPath);
+            Calibration = options.ApplyCalibration && manifest is not null ? new ScoreCalibration(manifest.Calibration) : ScoreCalibration.Identity;
             EmbeddingSize = CheckSignature(_session, modelPath);
-            _buffers = new BatchBuffers(options.InitialBatchCapacity, EmbeddingSize);
+            NextCategoryCount = CheckNextCategorySignature(_session, modelPath);
+            NextCategoryLabels = NextCategoryCount > 0 ? manifest?.NextCategory?.Labels ?? [] : [];
+            _outputNames = NextCategoryCount > 0 ? HeadOutputNames : BaseOutputNames;
+            _buffers = new BatchBuffers(options.InitialBatchCapacity, EmbeddingSize, NextCategoryCount);
         }
         catch
         {
@@ -80,7 +86,8 @@ public sealed class OnnxScorer : IDisposable
             throw;
         }
 
-        log?.Invoke($"Loaded model {ModelVersion} (spec {SpecHash}, embedding {EmbeddingSize}) on {ActiveProvider}.");
+        var head = NextCategoryCount > 0 ? $", next-category head top {NextCategoryCount}" : "";
+        log?.Invoke($"Loaded model {ModelVersion} (spec {SpecHash}, embedding {EmbeddingSize}{head}) on {ActiveProvider}.");
     }
 
     /// <summary>Path the model was loaded from.</summary>
@@ -94,6 +101,18 @@ public sealed class OnnxScorer : IDisposable
 
     /// <summary>Length of the <c>user_embedding</c> output per sample.</summary>
     public int EmbeddingSize { get; }
+
+    /// <summary>
+    /// Categories the model's next-category head returns per user (<see cref="FeatureSpec.NextCategoryCount"/>), or 0
+    /// for a model without the head.
+    /// </summary>
+    public int NextCategoryCount { get; }
+
+    /// <summary>
+    /// The category name of each bucket the head returns (from the manifest's <c>next_category</c>; null entries where
+    /// none is known); empty without the head or without labels in the manifest.
+    /// </summary>
+    public IReadOnlyList<string?> NextCategoryLabels { get; }
 
     /// <summary>The execution provider in use: <see cref="ScoringDevice.Cpu"/> or <see cref="ScoringDevice.Cuda"/>.</summary>
     public ScoringDevice ActiveProvider { get; }
@@ -119,16 +138,42 @@ public sealed class OnnxScorer : IDisposable
     /// <param name="scores">Receives batch × 3 probabilities in <see cref="FeatureSpec.Heads"/> order.</param>
     /// <param name="embeddings">Receives batch × <see cref="EmbeddingSize"/> user embeddings; may be empty to skip the copy.</param>
     public void Score(ReadOnlySpan<long> tokens, ReadOnlySpan<float> mask, ReadOnlySpan<float> aggregates, int batch, Span<float> scores, Span<float> embeddings) =>
-        Run(tokens, mask, aggregates, batch, scores, embeddings, calibrate: true);
+        Run(tokens, mask, aggregates, batch, scores, embeddings, [], [], calibrate: true);
+
+    /// <summary>Scores a batch and returns the next-category head's top categories as well.</summary>
+    /// <param name="tokens">batch × S × F token ids, already offset.</param>
+    /// <param name="mask">batch × S padding mask (1 real, 0 padding).</param>
+    /// <param name="aggregates">batch × A normalised aggregates.</param>
+    /// <param name="batch">Samples in the batch (at least 1).</param>
+    /// <param name="scores">Receives batch × 3 probabilities in <see cref="FeatureSpec.Heads"/> order.</param>
+    /// <param name="embeddings">Receives batch × <see cref="EmbeddingSize"/> user embeddings; may be empty to skip the copy.</param>
+    /// <param name="nextCategories">Receives batch × <see cref="NextCategoryCount"/> category buckets, best first.</param>
+    /// <param name="nextCategoryScores">Receives their probabilities (batch × <see cref="NextCategoryCount"/>).</param>
+    /// <exception cref="InvalidOperationException">The model has no next-category head (<see cref="NextCategoryCount"/> is 0).</exception>
+    public void Score(
+        ReadOnlySpan<long> tokens, ReadOnlySpan<float> mask, ReadOnlySpan<float> aggregates, int batch, Span<float> scores, Span<float> embeddings,
+        Span<long> nextCategories, Span<float> nextCategoryScores)
+    {
+        if (NextCategoryCount == 0)
+        {
+            throw new InvalidOperationException($"Model '{ModelPath}' has no next-category head (outputs '{FeatureSpec.NextCategoryBucketsOutput}', '{FeatureSpec.NextCategoryScoresOutput}').");
+        }
+
+        CheckLength(nextCategories.Length, batch * NextCategoryCount, nameof(nextCategories));
+        CheckLength(nextCategoryScores.Length, batch * NextCategoryCount, nameof(nextCategoryScores));
+        Run(tokens, mask, aggregates, batch, scores, embeddings, nextCategories, nextCategoryScores, calibrate: true);
+    }
 
     /// <summary>
     /// Scores a batch without the calibrators: the model's own sigmoid outputs. For attribution, which measures
     /// how much each input moves the score; a calibrator that is flat in its tails would hide those moves.
     /// </summary>
     public void ScoreRaw(ReadOnlySpan<long> tokens, ReadOnlySpan<float> mask, ReadOnlySpan<float> aggregates, int batch, Span<float> scores) =>
-        Run(tokens, mask, aggregates, batch, scores, [], calibrate: false);
+        Run(tokens, mask, aggregates, batch, scores, [], [], [], calibrate: false);
 
-    private void Run(ReadOnlySpan<long> tokens, ReadOnlySpan<float> mask, ReadOnlySpan<float> aggregates, int batch, Span<float> scores, Span<float> embeddings, bool calibrate)
+    private void Run(
+        ReadOnlySpan<long> tokens, ReadOnlySpan<float> mask, ReadOnlySpan<float> aggregates, int batch, Span<float> scores, Span<float> embeddings,
+        Span<long> nextCategories, Span<float> nextCategoryScores, bool calibrate)
     {
         if (batch < 1)
         {
@@ -151,7 +196,7 @@ public sealed class OnnxScorer : IDisposable
             tokens.CopyTo(_buffers.Tokens);
             mask.CopyTo(_buffers.Mask);
             aggregates.CopyTo(_buffers.Aggregates);
-            _session.Run(_runOptions, InputNames, _buffers.InputValues, OutputNames, _buffers.OutputValues);
+            _session.Run(_runOptions, InputNames, _buffers.InputValues, _outputNames, _buffers.OutputValues);
             _buffers.Scores.AsSpan(0, scores.Length).CopyTo(scores);
             if (calibrate)
             {
@@ -161,6 +206,12 @@ public sealed class OnnxScorer : IDisposable
             if (!embeddings.IsEmpty)
             {
                 _buffers.Embeddings.AsSpan(0, embeddings.Length).CopyTo(embeddings);
+            }
+
+            if (!nextCategories.IsEmpty)
+            {
+                _buffers.NextCategories.AsSpan(0, nextCategories.Length).CopyTo(nextCategories);
+                _buffers.NextCategoryScores.AsSpan(0, nextCategoryScores.Length).CopyTo(nextCategoryScores);
             }
         }
     }
@@ -184,17 +235,17 @@ public sealed class OnnxScorer : IDisposable
 
     // The manifest is optional here (a bare .onnx scores raw); when present it must be readable, since a
     // calibrator silently dropped would shift every score and threshold.
-    private static ScoreCalibration LoadCalibration(string modelPath)
+    private static ModelManifest? LoadManifest(string modelPath)
     {
         var manifestPath = ModelManifest.PathFor(modelPath);
         if (!File.Exists(manifestPath))
         {
-            return ScoreCalibration.Identity;
+            return null;
         }
 
         try
         {
-            return new ScoreCalibration(ModelManifest.Read(manifestPath).Calibration);
+            return ModelManifest.Read(manifestPath);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
@@ -264,6 +315,29 @@ public sealed class OnnxScorer : IDisposable
         }
 
         return embedding[1];
+    }
+
+    // The head is optional, but its two outputs come together, [batch, K] each, with K = FeatureSpec.NextCategoryCount.
+    private static int CheckNextCategorySignature(InferenceSession session, string path)
+    {
+        var outputs = session.OutputMetadata;
+        var hasBuckets = outputs.ContainsKey(FeatureSpec.NextCategoryBucketsOutput);
+        var hasScores = outputs.ContainsKey(FeatureSpec.NextCategoryScoresOutput);
+        if (!hasBuckets && !hasScores)
+        {
+            return 0;
+        }
+
+        if (hasBuckets != hasScores)
+        {
+            throw new ModelLoadException(
+                $"Model '{path}' has only one of the next-category outputs '{FeatureSpec.NextCategoryBucketsOutput}' and '{FeatureSpec.NextCategoryScoresOutput}'; a head needs both.")
+            { ModelPath = path, Reason = "invalid_signature" };
+        }
+
+        CheckTensor(outputs, FeatureSpec.NextCategoryBucketsOutput, TensorElementType.Int64, [FeatureSpec.NextCategoryCount], path);
+        CheckTensor(outputs, FeatureSpec.NextCategoryScoresOutput, TensorElementType.Float, [FeatureSpec.NextCategoryCount], path);
+        return FeatureSpec.NextCategoryCount;
     }
 
     private static int[] CheckTensor(IReadOnlyDictionary<string, NodeMetadata> nodes, string name, TensorElementType type, int[]? trailing, string path)

@@ -166,7 +166,17 @@ recommendEval.Options.Add(rees46);
 recommendEval.Options.Add(diginetica);
 recommendEval.SetAction(parse => Guard(() => RecommendEvalCommand.Run(Rees46Files(parse.GetValue(rees46)), DigineticaDirectory(parse.GetValue(diginetica)), parse.GetValue(recommendFolds), Console.Out, Console.Error)));
 
-var root = new RootCommand("StreamScoring model tool: train, evaluate, cross-validate, calibrate, score files and refresh segments.") { train, evaluate, crossValidate, calibrate, scoreFile, segmentsCommand, recommendEval };
+var nextCategory = new Command("next-category", "The next-category head over the model's frozen encoder, cross-validated by user on the real users against popular categories, same category and category transitions (HR@5/20, NDCG@5/20, 95 % intervals by visit); --attach then fits it on every real point and writes it into the model.");
+var attachHead = new Option<bool>("--attach") { Description = "Fit the head on every real point and attach it to --model (rewrites the .onnx and its manifest; the risk heads are unchanged)." };
+nextCategory.Options.Add(model);
+nextCategory.Options.Add(recommendFolds);
+nextCategory.Options.Add(rees46);
+nextCategory.Options.Add(diginetica);
+nextCategory.Options.Add(attachHead);
+nextCategory.SetAction(parse => Guard(() => NextCategoryCommand.Run(
+    parse.GetValue(model)!, Rees46Files(parse.GetValue(rees46)), DigineticaDirectory(parse.GetValue(diginetica)), parse.GetValue(recommendFolds), parse.GetValue(attachHead), Console.Out, Console.Error)));
+
+var root = new RootCommand("StreamScoring model tool: train, evaluate, cross-validate, calibrate, score files, refresh segments and evaluate recommendations.") { train, evaluate, crossValidate, calibrate, scoreFile, segmentsCommand, recommendEval, nextCategory };
 return root.Parse(args).Invoke();
 
 static IReadOnlyList<string> Rees46Files(string[]? given) =>

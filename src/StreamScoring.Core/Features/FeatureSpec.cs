@@ -51,4 +51,17 @@ public static partial class FeatureSpec
 
     /// <summary>Name of the [batch, embedding] user-embedding output (used for segments).</summary>
     public const string EmbeddingOutput = "user_embedding";
+
+    /// <summary>
+    /// Name of the optional [batch, <see cref="NextCategoryCount"/>] int64 output of the next-category head: the
+    /// category buckets (0 to <see cref="CategoryBuckets"/> - 1, token category id minus 2) most likely next, best first.
+    /// A model without the head has neither this output nor <see cref="NextCategoryScoresOutput"/>.
+    /// </summary>
+    public const string NextCategoryBucketsOutput = "next_category_buckets";
+
+    /// <summary>Name of the optional [batch, <see cref="NextCategoryCount"/>] float output: the probability of each of <see cref="NextCategoryBucketsOutput"/>.</summary>
+    public const string NextCategoryScoresOutput = "next_category_scores";
+
+    /// <summary>Categories the next-category head returns per user (its TopK).</summary>
+    public const int NextCategoryCount = 5;
 }

@@ -14,11 +14,16 @@ internal sealed class BatchBuffers : IDisposable
     private static readonly int TokenStride = FeatureSpec.SequenceLength * FeatureSpec.TokenFieldCount;
 
     private readonly int _embeddingSize;
+    private readonly int _nextCategoryCount;
     private int _viewBatch = -1;
 
-    public BatchBuffers(int capacity, int embeddingSize)
+    /// <param name="capacity">Samples to hold at first.</param>
+    /// <param name="embeddingSize">Length of a user embedding.</param>
+    /// <param name="nextCategoryCount">Categories of the next-category head per sample; 0 when the model has none (no head outputs).</param>
+    public BatchBuffers(int capacity, int embeddingSize, int nextCategoryCount = 0)
     {
         _embeddingSize = embeddingSize;
+        _nextCategoryCount = nextCategoryCount;
         Allocate(capacity);
     }
 
@@ -34,10 +39,14 @@ internal sealed class BatchBuffers : IDisposable
 
     public float[] Embeddings { get; private set; } = [];
 
+    public long[] NextCategories { get; private set; } = [];
+
+    public float[] NextCategoryScores { get; private set; } = [];
+
     /// <summary>Input views in <c>tokens</c>, <c>mask</c>, <c>aggregates</c> order.</summary>
     public OrtValue[] InputValues { get; private set; } = [];
 
-    /// <summary>Output views in <c>scores</c>, <c>user_embedding</c> order.</summary>
+    /// <summary>Output views in <c>scores</c>, <c>user_embedding</c> order, then the next-category head's two when it has one.</summary>
     public OrtValue[] OutputValues { get; private set; } = [];
 
     /// <summary>Makes the arrays hold <paramref name="batch"/> samples and the views match it.</summary>
@@ -66,6 +75,13 @@ internal sealed class BatchBuffers : IDisposable
         [
             OrtValue.CreateTensorValueFromMemory(info, Scores.AsMemory(0, batch * FeatureSpec.Heads.Count), [batch, FeatureSpec.Heads.Count]),
             OrtValue.CreateTensorValueFromMemory(info, Embeddings.AsMemory(0, batch * _embeddingSize), [batch, _embeddingSize]),
+            .. _nextCategoryCount == 0
+                ? (OrtValue[])[]
+                :
+                [
+                    OrtValue.CreateTensorValueFromMemory(info, NextCategories.AsMemory(0, batch * _nextCategoryCount), [batch, _nextCategoryCount]),
+                    OrtValue.CreateTensorValueFromMemory(info, NextCategoryScores.AsMemory(0, batch * _nextCategoryCount), [batch, _nextCategoryCount]),
+                ],
         ];
         _viewBatch = batch;
     }
@@ -80,6 +96,8 @@ internal sealed class BatchBuffers : IDisposable
         Aggregates = GC.AllocateUninitializedArray<float>(capacity * FeatureSpec.AggregateCount, pinned: true);
         Scores = GC.AllocateUninitializedArray<float>(capacity * FeatureSpec.Heads.Count, pinned: true);
         Embeddings = GC.AllocateUninitializedArray<float>(capacity * _embeddingSize, pinned: true);
+        NextCategories = GC.AllocateUninitializedArray<long>(capacity * _nextCategoryCount, pinned: true);
+        NextCategoryScores = GC.AllocateUninitializedArray<float>(capacity * _nextCategoryCount, pinned: true);
     }
 
     private void DisposeViews()

@@ -14,6 +14,24 @@ namespace StreamScoring.Training.Internal;
 internal sealed class OnnxGraphBuilder
 {
     private readonly Dictionary<string, int> _names = new(StringComparer.Ordinal);
+    private readonly string _prefix = "";
+
+    /// <summary>A builder of a new, empty graph.</summary>
+    public OnnxGraphBuilder()
+    {
+    }
+
+    /// <summary>
+    /// A builder that appends to <paramref name="graph"/>, naming every value, node and initializer it adds with
+    /// <paramref name="prefix"/> first, so nothing it adds can clash with a name already in the graph.
+    /// </summary>
+    public OnnxGraphBuilder(GraphProto graph, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        Graph = graph;
+        _prefix = prefix;
+    }
 
     public GraphProto Graph { get; } = new() { Name = "streamscoring" };
 
@@ -53,6 +71,16 @@ internal sealed class OnnxGraphBuilder
         node.Attribute.AddRange(attributes);
         Graph.Node.Add(node);
         return name;
+    }
+
+    /// <summary>Adds a node of the default domain with several named outputs (TopK: values, indices).</summary>
+    public void MultiOutputNode(string opType, string[] inputs, string[] outputs, params AttributeProto[] attributes)
+    {
+        var node = new NodeProto { OpType = opType, Name = Unique("n_" + opType) };
+        node.Input.AddRange(inputs);
+        node.Output.AddRange(outputs);
+        node.Attribute.AddRange(attributes);
+        Graph.Node.Add(node);
     }
 
     /// <summary><c>x·Wᵀ + b</c> as MatMul + Add with the weight stored pre-transposed ([in, out]).</summary>
@@ -114,6 +142,7 @@ internal sealed class OnnxGraphBuilder
 
     private string Unique(string name)
     {
+        name = _prefix + name;
         var count = _names.GetValueOrDefault(name);
         _names[name] = count + 1;
         return count == 0 ? name : $"{name}_{count}";

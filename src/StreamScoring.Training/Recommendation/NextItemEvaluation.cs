@@ -122,7 +122,8 @@ public static class NextItemEvaluation
     private static IEnumerable<string> Sources(IReadOnlyList<ItemSession> sessions) =>
         new[] { AllSources }.Concat(sessions.Select(s => s.Source).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
-    private static double[] Metrics(List<int> ranks, int[] rows)
+    /// <summary>HR and NDCG at each of <see cref="Cutoffs"/> (interleaved: HR@5, NDCG@5, HR@20, NDCG@20), averaged over <paramref name="rows"/> of <paramref name="ranks"/>.</summary>
+    internal static double[] Metrics(IReadOnlyList<int> ranks, int[] rows)
     {
         var sums = new double[2 * Cutoffs.Length];
         foreach (var row in rows)

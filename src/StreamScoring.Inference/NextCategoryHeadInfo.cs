@@ -19,7 +19,4 @@ public sealed record NextCategoryHeadInfo
 
     /// <summary>Its cross-validated figures on real users, in words (the full table is in the docs).</summary>
     public string Evaluation { get; init; } = "";
-
-    /// <summary>The label of <paramref name="bucket"/>, or null when it has none or is out of range.</summary>
-    public string? LabelOf(long bucket) => bucket >= 0 && bucket < Labels.Count ? Labels[(int)bucket] : null;
 }

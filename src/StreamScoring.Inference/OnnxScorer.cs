@@ -114,6 +114,9 @@ public sealed class OnnxScorer : IDisposable
     /// </summary>
     public IReadOnlyList<string?> NextCategoryLabels { get; }
 
+    /// <summary>The category name of a bucket the head returned, or null when the manifest names none (or it is out of range).</summary>
+    public string? NextCategoryLabel(long bucket) => bucket >= 0 && bucket < NextCategoryLabels.Count ? NextCategoryLabels[(int)bucket] : null;
+
     /// <summary>The execution provider in use: <see cref="ScoringDevice.Cpu"/> or <see cref="ScoringDevice.Cuda"/>.</summary>
     public ScoringDevice ActiveProvider { get; }
 

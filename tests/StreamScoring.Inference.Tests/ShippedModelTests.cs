@@ -29,6 +29,22 @@ public class ShippedModelTests
     }
 
     [Fact]
+    public void NextCategoryHead_IsShippedWithItsLabelsAndProvenance()
+    {
+        var manifest = ModelManifest.Read(ModelsPath("model.manifest.json"));
+        using var scorer = new OnnxScorer(ModelsPath("model.onnx"), new OnnxScorerOptions { Device = ScoringDevice.Cpu });
+
+        Assert.Equal(FeatureSpec.NextCategoryCount, scorer.NextCategoryCount);
+        var head = Assert.IsType<NextCategoryHeadInfo>(manifest.NextCategory);
+        Assert.Equal(FeatureSpec.CategoryBuckets, head.Labels.Count);
+        Assert.Equal(head.Labels, scorer.NextCategoryLabels);
+        Assert.Contains("real users", head.TrainedOn, StringComparison.Ordinal);
+        Assert.Contains("HR@5", head.Evaluation, StringComparison.Ordinal);
+        Assert.Contains(manifest.Outputs, o => o.Name == FeatureSpec.NextCategoryBucketsOutput);
+        Assert.Contains(manifest.Outputs, o => o.Name == FeatureSpec.NextCategoryScoresOutput);
+    }
+
+    [Fact]
     public void Segments_HaveOneCentroidPerSegmentOfTheEmbeddingSize()
     {
         var manifest = ModelManifest.Read(ModelsPath("model.manifest.json"));

@@ -8,7 +8,8 @@ namespace StreamScoring.Training.Replay;
 
 /// <summary>
 /// The model tool's <c>score-file</c> command: replays a file in timestamp order through the in-memory window state and the
-/// ONNX model, writing one JSON line per valid input event with the scores after that event.
+/// ONNX model, writing one JSON line per valid input event with the scores after that event (and, for a model with the
+/// next-category head, <c>next_categories</c>: its top categories as on <c>user-scores</c>).
 /// </summary>
 public static class FileScorer
 {
@@ -49,6 +50,9 @@ public static class FileScorer
         var pending = new List<ImportedLine>(BatchSize);
         var scores = new float[BatchSize * FeatureSpec.Heads.Count];
         var embeddings = new float[BatchSize * scorer.EmbeddingSize];
+        var k = scorer.NextCategoryCount;
+        var nextCategories = new long[BatchSize * k];
+        var nextCategoryScores = new float[BatchSize * k];
 
         using var stream = File.Create(output);
         using var writer = new Utf8JsonWriter(stream);
@@ -77,13 +81,20 @@ public static class FileScorer
 
             var n = pending.Count;
             var s = FeatureSpec.SequenceLength;
-            scorer.Score(
-                batch.Tokens.AsSpan(0, n * FeatureBatch.TokensPerRow),
-                batch.Mask.AsSpan(0, n * s),
-                batch.Aggregates.AsSpan(0, n * FeatureSpec.AggregateCount),
-                n,
-                scores.AsSpan(0, n * FeatureSpec.Heads.Count),
-                embeddings.AsSpan(0, n * scorer.EmbeddingSize));
+            var tokens = batch.Tokens.AsSpan(0, n * FeatureBatch.TokensPerRow);
+            var mask = batch.Mask.AsSpan(0, n * s);
+            var aggregates = batch.Aggregates.AsSpan(0, n * FeatureSpec.AggregateCount);
+            var rowScores = scores.AsSpan(0, n * FeatureSpec.Heads.Count);
+            var rowEmbeddings = embeddings.AsSpan(0, n * scorer.EmbeddingSize);
+            if (k > 0)
+            {
+                scorer.Score(tokens, mask, aggregates, n, rowScores, rowEmbeddings, nextCategories.AsSpan(0, n * k), nextCategoryScores.AsSpan(0, n * k));
+            }
+            else
+            {
+                scorer.Score(tokens, mask, aggregates, n, rowScores, rowEmbeddings);
+            }
+
             for (var i = 0; i < n; i++)
             {
                 var evt = pending[i].Event!;
@@ -111,6 +122,30 @@ public static class FileScorer
                 else
                 {
                     writer.WriteNumber("segment"u8, segments.Assign(embeddings.AsSpan(i * scorer.EmbeddingSize, scorer.EmbeddingSize)));
+                }
+
+                if (k > 0)
+                {
+                    writer.WriteStartArray("next_categories"u8);
+                    for (var j = 0; j < k; j++)
+                    {
+                        var bucket = nextCategories[(i * k) + j];
+                        writer.WriteStartObject();
+                        if (scorer.NextCategoryLabel(bucket) is { } label)
+                        {
+                            writer.WriteString("category"u8, label);
+                        }
+                        else
+                        {
+                            writer.WriteNull("category"u8);
+                        }
+
+                        writer.WriteNumber("bucket"u8, bucket);
+                        writer.WriteNumber("score"u8, Math.Round(nextCategoryScores[(i * k) + j], 6));
+                        writer.WriteEndObject();
+                    }
+
+                    writer.WriteEndArray();
                 }
 
                 writer.WriteEndObject();

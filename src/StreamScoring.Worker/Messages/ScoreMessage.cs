@@ -12,6 +12,10 @@ namespace StreamScoring.Worker.Messages;
 ///  "drivers":{"events_1h":12,"events_24h":40,"spend_24h":59.9,"distinct_devices_24h":1,
 ///             "distinct_countries_24h":1,"payment_failures_1h":0}}
 /// </code>
+/// With a model that has the next-category head, <c>next_categories</c> follows <c>drivers</c>: the categories the
+/// user is most likely to look at next, best first,
+/// <c>[{"category":"electronics.smartphone","bucket":117,"score":0.81}, ...]</c> (<see cref="NextCategoryRef"/>);
+/// it is null for a model without the head.
 /// <c>segment</c> is null when the model has no segments file. Times are ISO 8601 in UTC; <c>event_time</c> is
 /// the timestamp of the latest event that led to the score, <c>scored_time</c> when the score was computed.
 /// <c>drivers</c> are raw values (see <see cref="ScoreDrivers"/>).
@@ -48,4 +52,8 @@ public readonly record struct ScoreMessage
     /// <summary>Raw aggregates behind the score.</summary>
     [JsonPropertyName("drivers")]
     public required ScoreDrivers Drivers { get; init; }
+
+    /// <summary>The next-category head's top categories, best first; null for a model without the head.</summary>
+    [JsonPropertyName("next_categories")]
+    public IReadOnlyList<NextCategoryRef>? NextCategories { get; init; }
 }

@@ -46,6 +46,9 @@ public sealed class ScoringMessageWriter : IDisposable
     private static readonly JsonEncodedText Baseline = JsonEncodedText.Encode("baseline");
     private static readonly JsonEncodedText Contribution = JsonEncodedText.Encode("contribution");
     private static readonly JsonEncodedText Source = JsonEncodedText.Encode("source");
+    private static readonly JsonEncodedText NextCategories = JsonEncodedText.Encode("next_categories");
+    private static readonly JsonEncodedText Category = JsonEncodedText.Encode("category");
+    private static readonly JsonEncodedText Bucket = JsonEncodedText.Encode("bucket");
 
     private readonly ArrayBufferWriter<byte> _buffer = new(512);
     private readonly Utf8JsonWriter _json;
@@ -76,6 +79,7 @@ public sealed class ScoringMessageWriter : IDisposable
         _json.WriteNumber(DistinctCountries24h, d.DistinctCountries24h);
         _json.WriteNumber(PaymentFailures1h, d.PaymentFailures1h);
         _json.WriteEndObject();
+        WriteNextCategories(message.NextCategories);
         return End();
     }
 
@@ -167,6 +171,35 @@ public sealed class ScoringMessageWriter : IDisposable
         {
             _json.WriteNull(name);
         }
+    }
+
+    private void WriteNextCategories(IReadOnlyList<NextCategoryRef>? categories)
+    {
+        if (categories is null)
+        {
+            _json.WriteNull(NextCategories);
+            return;
+        }
+
+        _json.WriteStartArray(NextCategories);
+        foreach (var c in categories)
+        {
+            _json.WriteStartObject();
+            if (c.Category is null)
+            {
+                _json.WriteNull(Category);
+            }
+            else
+            {
+                _json.WriteString(Category, c.Category);
+            }
+
+            _json.WriteNumber(Bucket, c.Bucket);
+            WriteScore(Score, c.Score);
+            _json.WriteEndObject();
+        }
+
+        _json.WriteEndArray();
     }
 
     private void WriteSegment(SegmentRef? segment)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using StreamScoring.Core.Features;
+using StreamScoring.Inference;
 using StreamScoring.Inference.Serving;
 using StreamScoring.Worker.Alerts;
 using StreamScoring.Worker.Messages;
@@ -100,14 +101,22 @@ internal sealed class ScoringStage
         using var lease = _models.Acquire();
         var snapshot = lease.Snapshot;
         var embeddings = new float[n * snapshot.Scorer.EmbeddingSize];
+        var k = snapshot.Scorer.NextCategoryCount;
+        var nextCategories = new long[n * k];
+        var nextCategoryScores = new float[n * k];
         var inference = Stopwatch.StartNew();
-        snapshot.Scorer.Score(
-            features.Tokens.AsSpan(0, n * FeatureBatch.TokensPerRow),
-            features.Mask.AsSpan(0, n * FeatureSpec.SequenceLength),
-            features.Aggregates.AsSpan(0, n * FeatureSpec.AggregateCount),
-            n,
-            scores,
-            embeddings);
+        var tokens = features.Tokens.AsSpan(0, n * FeatureBatch.TokensPerRow);
+        var mask = features.Mask.AsSpan(0, n * FeatureSpec.SequenceLength);
+        var aggregates = features.Aggregates.AsSpan(0, n * FeatureSpec.AggregateCount);
+        if (k > 0)
+        {
+            snapshot.Scorer.Score(tokens, mask, aggregates, n, scores, embeddings, nextCategories, nextCategoryScores);
+        }
+        else
+        {
+            snapshot.Scorer.Score(tokens, mask, aggregates, n, scores, embeddings);
+        }
+
         _telemetry.InferenceLatency.Record(inference.Elapsed.TotalSeconds);
         _telemetry.BatchSize.Record(n);
 
@@ -138,6 +147,7 @@ internal sealed class ScoringStage
                 EventTime = eventTime,
                 ScoredTime = scoredAt,
                 Drivers = ScoreDrivers.FromAggregates(features.AggregatesOf(i)),
+                NextCategories = k > 0 ? NextCategoriesOf(snapshot.Scorer, nextCategories.AsSpan(i * k, k), nextCategoryScores.AsSpan(i * k, k)) : null,
             }).ToArray();
             _telemetry.Scores.Add(1, new KeyValuePair<string, object?>("segment", segment?.Name ?? "none"));
 
@@ -152,5 +162,16 @@ internal sealed class ScoringStage
         }
 
         return new ScoredBatch(work, messages, alerts);
+    }
+
+    private static NextCategoryRef[] NextCategoriesOf(OnnxScorer scorer, ReadOnlySpan<long> buckets, ReadOnlySpan<float> scores)
+    {
+        var categories = new NextCategoryRef[buckets.Length];
+        for (var j = 0; j < buckets.Length; j++)
+        {
+            categories[j] = new NextCategoryRef(scorer.NextCategoryLabel(buckets[j]), (int)buckets[j], scores[j]);
+        }
+
+        return categories;
     }
 }

@@ -127,6 +127,7 @@ public sealed class PipelineEndToEndTests(PipelineServers servers)
             .Select(m => JsonDocument.Parse(m.Message.Value).RootElement.Clone()).ToList();
         Assert.Equal(valid.Select(m => m.Source.Event.UserId).ToHashSet(), scores.Select(s => s.GetProperty("user_id").GetString()!).ToHashSet());
         Assert.All(scores, s => Assert.False(string.IsNullOrEmpty(s.GetProperty("model_version").GetString())));
+        Assert.All(scores, s => Assert.Equal(FeatureSpec.NextCategoryCount, s.GetProperty("next_categories").GetArrayLength()));
 
         // Alerts: the simulated fraudsters page on-call.
         var fraudAlerts = TopicReader.ReadAll(scenario.Bootstrap, scenario.Topics.FraudAlerts)

@@ -114,6 +114,37 @@ public sealed class FileScorerTests(ExportedModelFixture model) : IClassFixture<
     }
 
     [Fact]
+    public void Run_WithTheShippedModel_WritesItsTopNextCategories_AndAModelWithoutTheHeadWritesNone()
+    {
+        string[] csv =
+        [
+            Rees46CsvReader.Header,
+            "2019-10-01 00:00:08 UTC,view,1,2,electronics.smartphone,apple,500.0,u1,s1",
+            "2019-10-01 00:00:30 UTC,view,3,2,electronics.smartphone,samsung,300.0,u1,s1",
+        ];
+        var input = Path.Combine(_dir, "shipped.csv");
+        var output = Path.Combine(_dir, "shipped.jsonl");
+        File.WriteAllLines(input, csv);
+        var shipped = StreamScoring.Tests.Shared.RepositoryPaths.File("models", "model.onnx");
+
+        var exit = FileScorer.Run(input, EventFileFormat.Rees46, output, shipped, null, TextWriter.Null);
+
+        Assert.Equal(0, exit);
+        var last = JsonDocument.Parse(File.ReadLines(output).Last()).RootElement;
+        var next = last.GetProperty("next_categories").EnumerateArray().ToList();
+        Assert.Equal(StreamScoring.Core.Features.FeatureSpec.NextCategoryCount, next.Count);
+        var probabilities = next.Select(c => c.GetProperty("score").GetDouble()).ToList();
+        Assert.Equal(probabilities.OrderByDescending(p => p), probabilities);
+        Assert.InRange(probabilities.Sum(), 0, 1 + 1e-5);
+        // Most next events stay in the category just viewed: the shipped head puts it first.
+        Assert.Equal("electronics.smartphone", next[0].GetProperty("category").GetString());
+        Assert.Equal(StreamScoring.Core.Features.TokenEncoder.CategoryId("electronics.smartphone") - 2, next[0].GetProperty("bucket").GetInt32());
+
+        var (_, plain, _) = Run(csv, EventFileFormat.Rees46);
+        Assert.False(plain[0].TryGetProperty("next_categories", out _));
+    }
+
+    [Fact]
     public void Run_Rees46Csv_NumbersDataLinesWithoutTheHeader()
     {
         string[] csv =

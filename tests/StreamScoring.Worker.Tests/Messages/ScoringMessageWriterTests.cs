@@ -34,7 +34,7 @@ public sealed class ScoringMessageWriterTests : IDisposable
         using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;
         Assert.Equal(
-            ["user_id", "scores", "segment", "model_version", "event_time", "scored_time", "drivers"],
+            ["user_id", "scores", "segment", "model_version", "event_time", "scored_time", "drivers", "next_categories"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(["fraud", "churn", "conversion"], root.GetProperty("scores").EnumerateObject().Select(p => p.Name));
         Assert.Equal(
@@ -43,6 +43,29 @@ public sealed class ScoringMessageWriterTests : IDisposable
         Assert.Equal("bargain hunters", root.GetProperty("segment").GetProperty("name").GetString());
         Assert.Equal("2026-11-28T21:00:00+00:00", root.GetProperty("event_time").GetString()); // UTC
         Assert.Equal(message, JsonSerializer.Deserialize(json.Span, MessageJsonContext.Default.ScoreMessage));
+    }
+
+    [Fact]
+    public void WriteScore_NextCategories_WritesThemInOrder_AndNullWithoutTheHead()
+    {
+        var message = SampleScore(null) with
+        {
+            NextCategories = [new NextCategoryRef("electronics.smartphone", 117, 0.81f), new NextCategoryRef(null, 3, 0.05f)],
+        };
+
+        var json = _sut.Write(message);
+
+        using var doc = JsonDocument.Parse(json);
+        var next = doc.RootElement.GetProperty("next_categories").EnumerateArray().ToList();
+        Assert.Equal(["category", "bucket", "score"], next[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal("electronics.smartphone", next[0].GetProperty("category").GetString());
+        Assert.Equal(117, next[0].GetProperty("bucket").GetInt32());
+        Assert.Equal(JsonValueKind.Null, next[1].GetProperty("category").ValueKind);
+        var read = JsonSerializer.Deserialize(json.Span, MessageJsonContext.Default.ScoreMessage);
+        Assert.Equal(message.NextCategories, read.NextCategories);
+
+        using var without = JsonDocument.Parse(_sut.Write(SampleScore(null)));
+        Assert.Equal(JsonValueKind.Null, without.RootElement.GetProperty("next_categories").ValueKind);
     }
 
     [Fact]

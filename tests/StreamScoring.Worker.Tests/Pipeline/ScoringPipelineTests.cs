@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using StreamScoring.Core.Alerts;
 using StreamScoring.Core.Events;
+using StreamScoring.Core.Features;
 using StreamScoring.Inference;
 using StreamScoring.Inference.Serving;
 using StreamScoring.Kafka;
@@ -67,6 +68,13 @@ public sealed class ScoringPipelineTests : IDisposable
         Assert.Equal(_nextOffset, _tracker.Committable.Value);
         Assert.Contains(_publisher.On("scores"), s => (string?)s["user_id"] == "u1");
         Assert.Contains(_publisher.On("scores"), s => (string?)s["user_id"] == "u2");
+
+        // The shipped model's next-category head: five categories, the one just viewed first.
+        var next = _publisher.On("scores").Last(s => (string?)s["user_id"] == "u1")["next_categories"]!.AsArray();
+        Assert.Equal(FeatureSpec.NextCategoryCount, next.Count);
+        Assert.Equal("electronics.smartphone", (string?)next[0]!["category"]);
+        Assert.Equal(TokenEncoder.CategoryId("electronics.smartphone") - 2, (int)next[0]!["bucket"]!);
+        Assert.True((float)next[0]!["score"]! >= (float)next[1]!["score"]!);
         await StopAsync(sut, run);
     }
 

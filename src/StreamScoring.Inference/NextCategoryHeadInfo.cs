@@ -14,6 +14,12 @@ public sealed record NextCategoryHeadInfo
     /// <summary>The category name of each bucket, indexed by bucket; null where none is known.</summary>
     public IReadOnlyList<string?> Labels { get; init; } = [];
 
+    /// <summary>
+    /// The product ids that <c>next_item_ids</c> indexes (empty when the model has no product outputs): the most
+    /// frequent products of each category in the head's training data.
+    /// </summary>
+    public IReadOnlyList<string> Items { get; init; } = [];
+
     /// <summary>What the head was fitted on (data, points, the frozen encoder's version).</summary>
     public string TrainedOn { get; init; } = "";
 

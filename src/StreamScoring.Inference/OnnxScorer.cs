@@ -33,6 +33,7 @@ public sealed class OnnxScorer : IDisposable
     private static readonly string[] InputNames = [FeatureSpec.TokensInput, FeatureSpec.MaskInput, FeatureSpec.AggregatesInput];
     private static readonly string[] BaseOutputNames = [FeatureSpec.ScoresOutput, FeatureSpec.EmbeddingOutput];
     private static readonly string[] HeadOutputNames = [.. BaseOutputNames, FeatureSpec.NextCategoryBucketsOutput, FeatureSpec.NextCategoryScoresOutput];
+    private static readonly string[] HeadWithItemsOutputNames = [.. HeadOutputNames, FeatureSpec.NextItemIdsOutput, FeatureSpec.NextItemScoresOutput];
     private static readonly int TokenStride = FeatureSpec.SequenceLength * FeatureSpec.TokenFieldCount;
 
     private readonly InferenceSession _session;
@@ -75,9 +76,11 @@ public sealed class OnnxScorer : IDisposable
             Calibration = options.ApplyCalibration && manifest is not null ? new ScoreCalibration(manifest.Calibration) : ScoreCalibration.Identity;
             EmbeddingSize = CheckSignature(_session, modelPath);
             NextCategoryCount = CheckNextCategorySignature(_session, modelPath);
+            NextItemCount = NextCategoryCount > 0 ? CheckNextItemSignature(_session, modelPath) : 0;
             NextCategoryLabels = NextCategoryCount > 0 ? manifest?.NextCategory?.Labels ?? [] : [];
-            _outputNames = NextCategoryCount > 0 ? HeadOutputNames : BaseOutputNames;
-            _buffers = new BatchBuffers(options.InitialBatchCapacity, EmbeddingSize, NextCategoryCount);
+            NextItems = NextItemCount > 0 ? manifest?.NextCategory?.Items ?? [] : [];
+            _outputNames = NextItemCount > 0 ? HeadWithItemsOutputNames : NextCategoryCount > 0 ? HeadOutputNames : BaseOutputNames;
+            _buffers = new BatchBuffers(options.InitialBatchCapacity, EmbeddingSize, NextCategoryCount, NextItemCount);
         }
         catch
         {
@@ -86,7 +89,7 @@ public sealed class OnnxScorer : IDisposable
             throw;
         }
 
-        var head = NextCategoryCount > 0 ? $", next-category head top {NextCategoryCount}" : "";
+        var head = NextCategoryCount > 0 ? $", next-category head top {NextCategoryCount}" + (NextItemCount > 0 ? $" and {NextItemCount} products" : "") : "";
         log?.Invoke($"Loaded model {ModelVersion} (spec {SpecHash}, embedding {EmbeddingSize}{head}) on {ActiveProvider}.");
     }
 
@@ -113,6 +116,18 @@ public sealed class OnnxScorer : IDisposable
     /// none is known); empty without the head or without labels in the manifest.
     /// </summary>
     public IReadOnlyList<string?> NextCategoryLabels { get; }
+
+    /// <summary>
+    /// Products the head returns per user (<see cref="FeatureSpec.NextItemCount"/>), or 0 for a model without product
+    /// outputs.
+    /// </summary>
+    public int NextItemCount { get; }
+
+    /// <summary>The product ids that <c>next_item_ids</c> indexes (from the manifest); empty without product outputs.</summary>
+    public IReadOnlyList<string> NextItems { get; }
+
+    /// <summary>The product id at an index the head returned, or null for -1 (fewer products known) or an index the manifest lacks.</summary>
+    public string? NextItem(long index) => index >= 0 && index < NextItems.Count ? NextItems[(int)index] : null;
 
     /// <summary>The category name of a bucket the head returned, or null when the manifest names none (or it is out of range).</summary>
     public string? NextCategoryLabel(long bucket) => bucket >= 0 && bucket < NextCategoryLabels.Count ? NextCategoryLabels[(int)bucket] : null;
@@ -141,7 +156,7 @@ public sealed class OnnxScorer : IDisposable
     /// <param name="scores">Receives batch × 3 probabilities in <see cref="FeatureSpec.Heads"/> order.</param>
     /// <param name="embeddings">Receives batch × <see cref="EmbeddingSize"/> user embeddings; may be empty to skip the copy.</param>
     public void Score(ReadOnlySpan<long> tokens, ReadOnlySpan<float> mask, ReadOnlySpan<float> aggregates, int batch, Span<float> scores, Span<float> embeddings) =>
-        Run(tokens, mask, aggregates, batch, scores, embeddings, [], [], calibrate: true);
+        Run(tokens, mask, aggregates, batch, scores, embeddings, [], [], [], [], calibrate: true);
 
     /// <summary>Scores a batch and returns the next-category head's top categories as well.</summary>
     /// <param name="tokens">batch × S × F token ids, already offset.</param>
@@ -152,10 +167,15 @@ public sealed class OnnxScorer : IDisposable
     /// <param name="embeddings">Receives batch × <see cref="EmbeddingSize"/> user embeddings; may be empty to skip the copy.</param>
     /// <param name="nextCategories">Receives batch × <see cref="NextCategoryCount"/> category buckets, best first.</param>
     /// <param name="nextCategoryScores">Receives their probabilities (batch × <see cref="NextCategoryCount"/>).</param>
-    /// <exception cref="InvalidOperationException">The model has no next-category head (<see cref="NextCategoryCount"/> is 0).</exception>
+    /// <param name="nextItems">
+    /// Receives batch × <see cref="NextItemCount"/> indices into <see cref="NextItems"/>, best first (-1 where fewer are
+    /// known); empty to skip (and for a model without product outputs).
+    /// </param>
+    /// <param name="nextItemScores">Receives their scores; empty with <paramref name="nextItems"/>.</param>
+    /// <exception cref="InvalidOperationException">The model has no next-category head (<see cref="NextCategoryCount"/> is 0), or products were asked of a model without them.</exception>
     public void Score(
         ReadOnlySpan<long> tokens, ReadOnlySpan<float> mask, ReadOnlySpan<float> aggregates, int batch, Span<float> scores, Span<float> embeddings,
-        Span<long> nextCategories, Span<float> nextCategoryScores)
+        Span<long> nextCategories, Span<float> nextCategoryScores, Span<long> nextItems = default, Span<float> nextItemScores = default)
     {
         if (NextCategoryCount == 0)
         {
@@ -164,7 +184,18 @@ public sealed class OnnxScorer : IDisposable
 
         CheckLength(nextCategories.Length, batch * NextCategoryCount, nameof(nextCategories));
         CheckLength(nextCategoryScores.Length, batch * NextCategoryCount, nameof(nextCategoryScores));
-        Run(tokens, mask, aggregates, batch, scores, embeddings, nextCategories, nextCategoryScores, calibrate: true);
+        if (!nextItems.IsEmpty || !nextItemScores.IsEmpty)
+        {
+            if (NextItemCount == 0)
+            {
+                throw new InvalidOperationException($"Model '{ModelPath}' has no product outputs ('{FeatureSpec.NextItemIdsOutput}', '{FeatureSpec.NextItemScoresOutput}').");
+            }
+
+            CheckLength(nextItems.Length, batch * NextItemCount, nameof(nextItems));
+            CheckLength(nextItemScores.Length, batch * NextItemCount, nameof(nextItemScores));
+        }
+
+        Run(tokens, mask, aggregates, batch, scores, embeddings, nextCategories, nextCategoryScores, nextItems, nextItemScores, calibrate: true);
     }
 
     /// <summary>
@@ -172,11 +203,11 @@ public sealed class OnnxScorer : IDisposable
     /// how much each input moves the score; a calibrator that is flat in its tails would hide those moves.
     /// </summary>
     public void ScoreRaw(ReadOnlySpan<long> tokens, ReadOnlySpan<float> mask, ReadOnlySpan<float> aggregates, int batch, Span<float> scores) =>
-        Run(tokens, mask, aggregates, batch, scores, [], [], [], calibrate: false);
+        Run(tokens, mask, aggregates, batch, scores, [], [], [], [], [], calibrate: false);
 
     private void Run(
         ReadOnlySpan<long> tokens, ReadOnlySpan<float> mask, ReadOnlySpan<float> aggregates, int batch, Span<float> scores, Span<float> embeddings,
-        Span<long> nextCategories, Span<float> nextCategoryScores, bool calibrate)
+        Span<long> nextCategories, Span<float> nextCategoryScores, Span<long> nextItems, Span<float> nextItemScores, bool calibrate)
     {
         if (batch < 1)
         {
@@ -215,6 +246,12 @@ public sealed class OnnxScorer : IDisposable
             {
                 _buffers.NextCategories.AsSpan(0, nextCategories.Length).CopyTo(nextCategories);
                 _buffers.NextCategoryScores.AsSpan(0, nextCategoryScores.Length).CopyTo(nextCategoryScores);
+            }
+
+            if (!nextItems.IsEmpty)
+            {
+                _buffers.NextItems.AsSpan(0, nextItems.Length).CopyTo(nextItems);
+                _buffers.NextItemScores.AsSpan(0, nextItemScores.Length).CopyTo(nextItemScores);
             }
         }
     }
@@ -341,6 +378,29 @@ public sealed class OnnxScorer : IDisposable
         CheckTensor(outputs, FeatureSpec.NextCategoryBucketsOutput, TensorElementType.Int64, [FeatureSpec.NextCategoryCount], path);
         CheckTensor(outputs, FeatureSpec.NextCategoryScoresOutput, TensorElementType.Float, [FeatureSpec.NextCategoryCount], path);
         return FeatureSpec.NextCategoryCount;
+    }
+
+    // Products are optional beside a head; both outputs come together, [batch, FeatureSpec.NextItemCount] each.
+    private static int CheckNextItemSignature(InferenceSession session, string path)
+    {
+        var outputs = session.OutputMetadata;
+        var hasIds = outputs.ContainsKey(FeatureSpec.NextItemIdsOutput);
+        var hasScores = outputs.ContainsKey(FeatureSpec.NextItemScoresOutput);
+        if (!hasIds && !hasScores)
+        {
+            return 0;
+        }
+
+        if (hasIds != hasScores)
+        {
+            throw new ModelLoadException(
+                $"Model '{path}' has only one of the product outputs '{FeatureSpec.NextItemIdsOutput}' and '{FeatureSpec.NextItemScoresOutput}'; both are needed.")
+            { ModelPath = path, Reason = "invalid_signature" };
+        }
+
+        CheckTensor(outputs, FeatureSpec.NextItemIdsOutput, TensorElementType.Int64, [FeatureSpec.NextItemCount], path);
+        CheckTensor(outputs, FeatureSpec.NextItemScoresOutput, TensorElementType.Float, [FeatureSpec.NextItemCount], path);
+        return FeatureSpec.NextItemCount;
     }
 
     private static int[] CheckTensor(IReadOnlyDictionary<string, NodeMetadata> nodes, string name, TensorElementType type, int[]? trailing, string path)

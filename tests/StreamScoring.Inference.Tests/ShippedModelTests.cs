@@ -42,6 +42,9 @@ public class ShippedModelTests
         Assert.Contains("HR@5", head.Evaluation, StringComparison.Ordinal);
         Assert.Contains(manifest.Outputs, o => o.Name == FeatureSpec.NextCategoryBucketsOutput);
         Assert.Contains(manifest.Outputs, o => o.Name == FeatureSpec.NextCategoryScoresOutput);
+        Assert.Equal(FeatureSpec.NextItemCount, scorer.NextItemCount);
+        Assert.NotEmpty(head.Items);
+        Assert.Equal(head.Items.Count, head.Items.Distinct().Count());
     }
 
     [Fact]

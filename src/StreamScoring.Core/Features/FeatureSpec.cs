@@ -64,4 +64,17 @@ public static partial class FeatureSpec
 
     /// <summary>Categories the next-category head returns per user (its TopK).</summary>
     public const int NextCategoryCount = 5;
+
+    /// <summary>
+    /// Name of the optional [batch, <see cref="NextItemCount"/>] int64 output: the products most likely next, best first,
+    /// as indices into the manifest's item list (-1 where fewer are known). A product's score is the head's probability
+    /// of its category times the product's share of that category in the head's training data.
+    /// </summary>
+    public const string NextItemIdsOutput = "next_item_ids";
+
+    /// <summary>Name of the optional [batch, <see cref="NextItemCount"/>] float output: the score of each of <see cref="NextItemIdsOutput"/>.</summary>
+    public const string NextItemScoresOutput = "next_item_scores";
+
+    /// <summary>Products the head returns per user.</summary>
+    public const int NextItemCount = 5;
 }

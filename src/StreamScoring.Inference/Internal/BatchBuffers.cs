@@ -15,15 +15,18 @@ internal sealed class BatchBuffers : IDisposable
 
     private readonly int _embeddingSize;
     private readonly int _nextCategoryCount;
+    private readonly int _nextItemCount;
     private int _viewBatch = -1;
 
     /// <param name="capacity">Samples to hold at first.</param>
     /// <param name="embeddingSize">Length of a user embedding.</param>
     /// <param name="nextCategoryCount">Categories of the next-category head per sample; 0 when the model has none (no head outputs).</param>
-    public BatchBuffers(int capacity, int embeddingSize, int nextCategoryCount = 0)
+    /// <param name="nextItemCount">Products of the head per sample; 0 when the model has no product outputs.</param>
+    public BatchBuffers(int capacity, int embeddingSize, int nextCategoryCount = 0, int nextItemCount = 0)
     {
         _embeddingSize = embeddingSize;
         _nextCategoryCount = nextCategoryCount;
+        _nextItemCount = nextItemCount;
         Allocate(capacity);
     }
 
@@ -42,6 +45,10 @@ internal sealed class BatchBuffers : IDisposable
     public long[] NextCategories { get; private set; } = [];
 
     public float[] NextCategoryScores { get; private set; } = [];
+
+    public long[] NextItems { get; private set; } = [];
+
+    public float[] NextItemScores { get; private set; } = [];
 
     /// <summary>Input views in <c>tokens</c>, <c>mask</c>, <c>aggregates</c> order.</summary>
     public OrtValue[] InputValues { get; private set; } = [];
@@ -82,6 +89,13 @@ internal sealed class BatchBuffers : IDisposable
                     OrtValue.CreateTensorValueFromMemory(info, NextCategories.AsMemory(0, batch * _nextCategoryCount), [batch, _nextCategoryCount]),
                     OrtValue.CreateTensorValueFromMemory(info, NextCategoryScores.AsMemory(0, batch * _nextCategoryCount), [batch, _nextCategoryCount]),
                 ],
+            .. _nextItemCount == 0
+                ? (OrtValue[])[]
+                :
+                [
+                    OrtValue.CreateTensorValueFromMemory(info, NextItems.AsMemory(0, batch * _nextItemCount), [batch, _nextItemCount]),
+                    OrtValue.CreateTensorValueFromMemory(info, NextItemScores.AsMemory(0, batch * _nextItemCount), [batch, _nextItemCount]),
+                ],
         ];
         _viewBatch = batch;
     }
@@ -98,6 +112,8 @@ internal sealed class BatchBuffers : IDisposable
         Embeddings = GC.AllocateUninitializedArray<float>(capacity * _embeddingSize, pinned: true);
         NextCategories = GC.AllocateUninitializedArray<long>(capacity * _nextCategoryCount, pinned: true);
         NextCategoryScores = GC.AllocateUninitializedArray<float>(capacity * _nextCategoryCount, pinned: true);
+        NextItems = GC.AllocateUninitializedArray<long>(capacity * _nextItemCount, pinned: true);
+        NextItemScores = GC.AllocateUninitializedArray<float>(capacity * _nextItemCount, pinned: true);
     }
 
     private void DisposeViews()

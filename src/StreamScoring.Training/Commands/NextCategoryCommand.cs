@@ -76,8 +76,10 @@ public static class NextCategoryCommand
             Evaluation = string.Create(inv,
                 $"{folds}-fold CV by user, 95 % bootstrap by visit: HR@5 {Cell(shipped.HitRate5)}, HR@20 {Cell(shipped.HitRate20)}, NDCG@5 {Cell(shipped.Ndcg5)}"),
         };
-        NextCategoryHeadExporter.Attach(modelPath, head, info);
-        log.WriteLine(string.Create(inv, $"[next-category] attached '{head.Name}' to {modelPath} (training cross-entropy {head.TrainingLoss:F3}); {info.Labels.Count(l => l is not null)} of {info.Labels.Count} buckets named"));
+        var items = CategoryItemTable.Build(real.Events);
+        NextCategoryHeadExporter.Attach(modelPath, head, info, items);
+        log.WriteLine(string.Create(inv,
+            $"[next-category] attached '{head.Name}' to {modelPath} (training cross-entropy {head.TrainingLoss:F3}); {info.Labels.Count(l => l is not null)} of {info.Labels.Count} buckets named; {items.Items.Count} products, at most {items.PerBucket} a bucket"));
         return 0;
     }
 

@@ -25,6 +25,7 @@ public static class RecommendEvalCommand
     public static IReadOnlyList<Func<INextItemRecommender>> Models { get; } =
     [
         () => new GruRecommender(),
+        () => new CategoryHeadItemRecommender(),
     ];
 
     /// <summary>What the command measures: <see cref="Baselines"/>, then <see cref="Models"/>.</summary>

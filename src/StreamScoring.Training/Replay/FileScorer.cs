@@ -9,7 +9,7 @@ namespace StreamScoring.Training.Replay;
 /// <summary>
 /// The model tool's <c>score-file</c> command: replays a file in timestamp order through the in-memory window state and the
 /// ONNX model, writing one JSON line per valid input event with the scores after that event (and, for a model with the
-/// next-category head, <c>next_categories</c>: its top categories as on <c>user-scores</c>).
+/// next-category head, <c>next_categories</c> and <c>next_items</c>: its top categories and products as on <c>user-scores</c>).
 /// </summary>
 public static class FileScorer
 {
@@ -53,6 +53,9 @@ public static class FileScorer
         var k = scorer.NextCategoryCount;
         var nextCategories = new long[BatchSize * k];
         var nextCategoryScores = new float[BatchSize * k];
+        var m = scorer.NextItemCount;
+        var nextItems = new long[BatchSize * m];
+        var nextItemScores = new float[BatchSize * m];
 
         using var stream = File.Create(output);
         using var writer = new Utf8JsonWriter(stream);
@@ -88,7 +91,9 @@ public static class FileScorer
             var rowEmbeddings = embeddings.AsSpan(0, n * scorer.EmbeddingSize);
             if (k > 0)
             {
-                scorer.Score(tokens, mask, aggregates, n, rowScores, rowEmbeddings, nextCategories.AsSpan(0, n * k), nextCategoryScores.AsSpan(0, n * k));
+                scorer.Score(
+                    tokens, mask, aggregates, n, rowScores, rowEmbeddings, nextCategories.AsSpan(0, n * k), nextCategoryScores.AsSpan(0, n * k),
+                    nextItems.AsSpan(0, n * m), nextItemScores.AsSpan(0, n * m));
             }
             else
             {
@@ -143,6 +148,23 @@ public static class FileScorer
                         writer.WriteNumber("bucket"u8, bucket);
                         writer.WriteNumber("score"u8, Math.Round(nextCategoryScores[(i * k) + j], 6));
                         writer.WriteEndObject();
+                    }
+
+                    writer.WriteEndArray();
+                }
+
+                if (m > 0)
+                {
+                    writer.WriteStartArray("next_items"u8);
+                    for (var j = 0; j < m; j++)
+                    {
+                        if (scorer.NextItem(nextItems[(i * m) + j]) is { } id)
+                        {
+                            writer.WriteStartObject();
+                            writer.WriteString("product_id"u8, id);
+                            writer.WriteNumber("score"u8, Math.Round(nextItemScores[(i * m) + j], 6));
+                            writer.WriteEndObject();
+                        }
                     }
 
                     writer.WriteEndArray();

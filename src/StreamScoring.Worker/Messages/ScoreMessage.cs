@@ -15,7 +15,8 @@ namespace StreamScoring.Worker.Messages;
 /// With a model that has the next-category head, <c>next_categories</c> follows <c>drivers</c>: the categories the
 /// user is most likely to look at next, best first,
 /// <c>[{"category":"electronics.smartphone","bucket":117,"score":0.81}, ...]</c> (<see cref="NextCategoryRef"/>);
-/// it is null for a model without the head.
+/// it is null for a model without the head. <c>next_items</c> follows: the products of those categories most likely
+/// next, <c>[{"product_id":"1004856","score":0.12}, ...]</c> (<see cref="NextItemRef"/>; null without product outputs).
 /// <c>segment</c> is null when the model has no segments file. Times are ISO 8601 in UTC; <c>event_time</c> is
 /// the timestamp of the latest event that led to the score, <c>scored_time</c> when the score was computed.
 /// <c>drivers</c> are raw values (see <see cref="ScoreDrivers"/>).
@@ -56,4 +57,8 @@ public readonly record struct ScoreMessage
     /// <summary>The next-category head's top categories, best first; null for a model without the head.</summary>
     [JsonPropertyName("next_categories")]
     public IReadOnlyList<NextCategoryRef>? NextCategories { get; init; }
+
+    /// <summary>The head's top products, best first; null for a model without product outputs.</summary>
+    [JsonPropertyName("next_items")]
+    public IReadOnlyList<NextItemRef>? NextItems { get; init; }
 }

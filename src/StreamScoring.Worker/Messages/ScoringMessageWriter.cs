@@ -49,6 +49,8 @@ public sealed class ScoringMessageWriter : IDisposable
     private static readonly JsonEncodedText NextCategories = JsonEncodedText.Encode("next_categories");
     private static readonly JsonEncodedText Category = JsonEncodedText.Encode("category");
     private static readonly JsonEncodedText Bucket = JsonEncodedText.Encode("bucket");
+    private static readonly JsonEncodedText NextItems = JsonEncodedText.Encode("next_items");
+    private static readonly JsonEncodedText ProductId = JsonEncodedText.Encode("product_id");
 
     private readonly ArrayBufferWriter<byte> _buffer = new(512);
     private readonly Utf8JsonWriter _json;
@@ -80,6 +82,7 @@ public sealed class ScoringMessageWriter : IDisposable
         _json.WriteNumber(PaymentFailures1h, d.PaymentFailures1h);
         _json.WriteEndObject();
         WriteNextCategories(message.NextCategories);
+        WriteNextItems(message.NextItems);
         return End();
     }
 
@@ -196,6 +199,26 @@ public sealed class ScoringMessageWriter : IDisposable
 
             _json.WriteNumber(Bucket, c.Bucket);
             WriteScore(Score, c.Score);
+            _json.WriteEndObject();
+        }
+
+        _json.WriteEndArray();
+    }
+
+    private void WriteNextItems(IReadOnlyList<NextItemRef>? items)
+    {
+        if (items is null)
+        {
+            _json.WriteNull(NextItems);
+            return;
+        }
+
+        _json.WriteStartArray(NextItems);
+        foreach (var item in items)
+        {
+            _json.WriteStartObject();
+            _json.WriteString(ProductId, item.ProductId);
+            WriteScore(Score, item.Score);
             _json.WriteEndObject();
         }
 

@@ -104,13 +104,16 @@ internal sealed class ScoringStage
         var k = snapshot.Scorer.NextCategoryCount;
         var nextCategories = new long[n * k];
         var nextCategoryScores = new float[n * k];
+        var m = snapshot.Scorer.NextItemCount;
+        var nextItems = new long[n * m];
+        var nextItemScores = new float[n * m];
         var inference = Stopwatch.StartNew();
         var tokens = features.Tokens.AsSpan(0, n * FeatureBatch.TokensPerRow);
         var mask = features.Mask.AsSpan(0, n * FeatureSpec.SequenceLength);
         var aggregates = features.Aggregates.AsSpan(0, n * FeatureSpec.AggregateCount);
         if (k > 0)
         {
-            snapshot.Scorer.Score(tokens, mask, aggregates, n, scores, embeddings, nextCategories, nextCategoryScores);
+            snapshot.Scorer.Score(tokens, mask, aggregates, n, scores, embeddings, nextCategories, nextCategoryScores, nextItems, nextItemScores);
         }
         else
         {
@@ -148,6 +151,7 @@ internal sealed class ScoringStage
                 ScoredTime = scoredAt,
                 Drivers = ScoreDrivers.FromAggregates(features.AggregatesOf(i)),
                 NextCategories = k > 0 ? NextCategoriesOf(snapshot.Scorer, nextCategories.AsSpan(i * k, k), nextCategoryScores.AsSpan(i * k, k)) : null,
+                NextItems = m > 0 ? NextItemsOf(snapshot.Scorer, nextItems.AsSpan(i * m, m), nextItemScores.AsSpan(i * m, m)) : null,
             }).ToArray();
             _telemetry.Scores.Add(1, new KeyValuePair<string, object?>("segment", segment?.Name ?? "none"));
 
@@ -162,6 +166,21 @@ internal sealed class ScoringStage
         }
 
         return new ScoredBatch(work, messages, alerts);
+    }
+
+    // An index of -1 (fewer products known than asked for) or one the manifest lacks is left out.
+    private static List<NextItemRef> NextItemsOf(OnnxScorer scorer, ReadOnlySpan<long> items, ReadOnlySpan<float> scores)
+    {
+        var list = new List<NextItemRef>(items.Length);
+        for (var j = 0; j < items.Length; j++)
+        {
+            if (scorer.NextItem(items[j]) is { } id)
+            {
+                list.Add(new NextItemRef(id, scores[j]));
+            }
+        }
+
+        return list;
     }
 
     private static NextCategoryRef[] NextCategoriesOf(OnnxScorer scorer, ReadOnlySpan<long> buckets, ReadOnlySpan<float> scores)

@@ -56,6 +56,58 @@ public sealed class NextCategoryHeadExporterTests(ExportedModelFixture fixture) 
     }
 
     [Fact]
+    public void AttachedProducts_AreTheTopCategoriesProductsByProbabilityTimesShare()
+    {
+        var (tokens, mask, aggregates) = Inputs();
+        var (_, embeddings) = Score(fixture.ModelPath, tokens, mask, aggregates);
+        var head = FittedHead(embeddings);
+        // Three products in every bucket, shares 0.6 / 0.3 / 0.1; product ids name their bucket.
+        var events = Enumerable.Range(0, FeatureSpec.CategoryBuckets)
+            .SelectMany(b => CategoryOfBucket(b) is { } category
+                ? new[] { (6, "a"), (3, "b"), (1, "c") }.SelectMany(p => Enumerable.Repeat(new StreamScoring.Core.Events.ClickEvent
+                {
+                    EventId = "e", UserId = "u", Type = StreamScoring.Core.Events.EventType.View, TimestampMs = 1,
+                    ProductId = $"{b}{p.Item2}", CategoryPath = category,
+                }, p.Item1))
+                : [])
+            .ToList();
+        var table = CategoryItemTable.Build(events, perBucket: 3);
+        var path = Copy();
+
+        var manifest = NextCategoryHeadExporter.Attach(path, head, new NextCategoryHeadInfo { TrainedOn = "test" }, table);
+
+        Assert.Equal(table.Items, manifest!.NextCategory!.Items);
+        Assert.Equal(6, manifest.Outputs.Count);
+        using var scorer = new OnnxScorer(path, new OnnxScorerOptions { Device = ScoringDevice.Cpu });
+        Assert.Equal(FeatureSpec.NextItemCount, scorer.NextItemCount);
+        var k = FeatureSpec.NextCategoryCount;
+        var m = FeatureSpec.NextItemCount;
+        var buckets = new long[Batch * k];
+        var probabilities = new float[Batch * k];
+        var items = new long[Batch * m];
+        var itemScores = new float[Batch * m];
+        scorer.Score(tokens, mask, aggregates, Batch, new float[Batch * 3], [], buckets, probabilities, items, itemScores);
+
+        for (var row = 0; row < Batch; row++)
+        {
+            var expected = Enumerable.Range(0, k)
+                .SelectMany(j => table.Of((int)buckets[(row * k) + j]).Select(p => (p.Item, Score: probabilities[(row * k) + j] * p.Share)))
+                .OrderByDescending(p => p.Score)
+                .Take(m)
+                .ToList();
+            Assert.Equal(expected.Select(p => p.Item), items.Skip(row * m).Take(m).Select(i => scorer.NextItem(i)));
+            for (var j = 0; j < m; j++)
+            {
+                Assert.Equal(expected[j].Score, itemScores[(row * m) + j], 5);
+            }
+        }
+    }
+
+    // A category name that hashes into bucket b (searched; null if none of the first few thousand do).
+    private static string? CategoryOfBucket(int bucket) =>
+        Enumerable.Range(0, 20000).Select(i => "c" + i).FirstOrDefault(c => TokenEncoder.CategoryId(c) - 2 == bucket);
+
+    [Fact]
     public void AttachingAgain_ReplacesTheHeadAndTheManifestSaysSo()
     {
         var (tokens, mask, aggregates) = Inputs();

@@ -140,8 +140,18 @@ public sealed class FileScorerTests(ExportedModelFixture model) : IClassFixture<
         Assert.Equal("electronics.smartphone", next[0].GetProperty("category").GetString());
         Assert.Equal(StreamScoring.Core.Features.TokenEncoder.CategoryId("electronics.smartphone") - 2, next[0].GetProperty("bucket").GetInt32());
 
+        // Products: the shipped table's, scored P(category) x share, best first.
+        var items = last.GetProperty("next_items").EnumerateArray().ToList();
+        Assert.Equal(StreamScoring.Core.Features.FeatureSpec.NextItemCount, items.Count);
+        var manifest = ModelManifest.Read(ModelManifest.PathFor(shipped));
+        Assert.All(items, i => Assert.Contains(i.GetProperty("product_id").GetString(), manifest.NextCategory!.Items));
+        var itemScores = items.Select(i => i.GetProperty("score").GetDouble()).ToList();
+        Assert.Equal(itemScores.OrderByDescending(p => p), itemScores);
+        Assert.True(itemScores[0] <= probabilities[0] + 1e-6);
+
         var (_, plain, _) = Run(csv, EventFileFormat.Rees46);
         Assert.False(plain[0].TryGetProperty("next_categories", out _));
+        Assert.False(plain[0].TryGetProperty("next_items", out _));
     }
 
     [Fact]

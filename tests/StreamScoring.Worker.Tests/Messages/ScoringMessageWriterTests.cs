@@ -34,7 +34,7 @@ public sealed class ScoringMessageWriterTests : IDisposable
         using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;
         Assert.Equal(
-            ["user_id", "scores", "segment", "model_version", "event_time", "scored_time", "drivers", "next_categories"],
+            ["user_id", "scores", "segment", "model_version", "event_time", "scored_time", "drivers", "next_categories", "next_items"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(["fraud", "churn", "conversion"], root.GetProperty("scores").EnumerateObject().Select(p => p.Name));
         Assert.Equal(
@@ -51,6 +51,7 @@ public sealed class ScoringMessageWriterTests : IDisposable
         var message = SampleScore(null) with
         {
             NextCategories = [new NextCategoryRef("electronics.smartphone", 117, 0.81f), new NextCategoryRef(null, 3, 0.05f)],
+            NextItems = [new NextItemRef("1004856", 0.12f), new NextItemRef("p \"2\"", 0.01f)],
         };
 
         var json = _sut.Write(message);
@@ -63,9 +64,14 @@ public sealed class ScoringMessageWriterTests : IDisposable
         Assert.Equal(JsonValueKind.Null, next[1].GetProperty("category").ValueKind);
         var read = JsonSerializer.Deserialize(json.Span, MessageJsonContext.Default.ScoreMessage);
         Assert.Equal(message.NextCategories, read.NextCategories);
+        Assert.Equal(message.NextItems, read.NextItems);
+        var items = doc.RootElement.GetProperty("next_items").EnumerateArray().ToList();
+        Assert.Equal(["product_id", "score"], items[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal("p \"2\"", items[1].GetProperty("product_id").GetString());
 
         using var without = JsonDocument.Parse(_sut.Write(SampleScore(null)));
         Assert.Equal(JsonValueKind.Null, without.RootElement.GetProperty("next_categories").ValueKind);
+        Assert.Equal(JsonValueKind.Null, without.RootElement.GetProperty("next_items").ValueKind);
     }
 
     [Fact]

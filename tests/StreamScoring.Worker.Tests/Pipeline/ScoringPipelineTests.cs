@@ -75,6 +75,9 @@ public sealed class ScoringPipelineTests : IDisposable
         Assert.Equal("electronics.smartphone", (string?)next[0]!["category"]);
         Assert.Equal(TokenEncoder.CategoryId("electronics.smartphone") - 2, (int)next[0]!["bucket"]!);
         Assert.True((float)next[0]!["score"]! >= (float)next[1]!["score"]!);
+        var items = _publisher.On("scores").Last(s => (string?)s["user_id"] == "u1")["next_items"]!.AsArray();
+        Assert.Equal(FeatureSpec.NextItemCount, items.Count);
+        Assert.All(items, i => Assert.False(string.IsNullOrEmpty((string?)i!["product_id"])));
         await StopAsync(sut, run);
     }
 

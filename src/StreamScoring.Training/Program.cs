@@ -85,6 +85,8 @@ crossValidate.Options.Add(cvMinutes);
 crossValidate.Options.Add(cvSimUsers);
 crossValidate.Options.Add(groupDropout);
 crossValidate.Options.Add(realRepeat);
+var nextCategoryWeight = new Option<double>("--next-category-weight") { Description = "Weight of an auxiliary next-category loss on each fold's transformer (multi-task pretraining of the encoder on next-event prediction); 0 = off.", DefaultValueFactory = _ => new CrossValidationSettings().NextCategoryWeight };
+crossValidate.Options.Add(nextCategoryWeight);
 var cvOutput = new Option<string?>("--output") { Description = "Model directory: also write crossvalidation.json there and regenerate its model card's cross-validation section." };
 crossValidate.Options.Add(cvOutput);
 crossValidate.Options.Add(rees46);
@@ -99,6 +101,7 @@ crossValidate.SetAction(parse => Guard(() =>
         SimUsers = parse.GetValue(cvSimUsers),
         GroupDropout = parse.GetValue(groupDropout),
         RealRepeat = parse.GetValue(realRepeat),
+        NextCategoryWeight = parse.GetValue(nextCategoryWeight),
     };
     var (real, bad) = StreamScoring.Training.Data.TrainingData.FromRealSources("real", Rees46Files(parse.GetValue(rees46)), DigineticaDirectory(parse.GetValue(diginetica)), _ => true);
     Console.Error.WriteLine($"[cv] {real.Events.Count} real events ({bad} bad rows)");

@@ -17,6 +17,7 @@ public static class FeatureReplay
     {
         ArgumentNullException.ThrowIfNull(stream);
         var wanted = new HashSet<int>(scoringPoints);
+        var next = NextCategories(stream);
         var store = new InMemoryFeatureStore();
         var samples = new SampleSet();
         for (var i = 0; i < stream.Events.Count; i++)
@@ -24,11 +25,36 @@ public static class FeatureReplay
             var evt = stream.Events[i];
             if (store.TryApply(evt) && wanted.Contains(i))
             {
-                samples.Add(store.Find(evt.UserId)!, evt.UserId, stream.Labels[i], i);
+                samples.Add(store.Find(evt.UserId)!, evt.UserId, stream.Labels[i], i, next[i]);
             }
         }
 
         return samples;
+    }
+
+    /// <summary>
+    /// For every event, the bucket (<see cref="TokenEncoder.CategoryId"/> - 2) of the user's next event when it is in
+    /// the same visit (the same session id, or neither has one) and names a category; -1 otherwise.
+    /// </summary>
+    public static long[] NextCategories(LabelledEvents stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var next = new long[stream.Events.Count];
+        Array.Fill(next, -1);
+        foreach (var indices in stream.IndicesByUser().Values)
+        {
+            for (var k = 0; k + 1 < indices.Count; k++)
+            {
+                var now = stream.Events[indices[k]];
+                var then = stream.Events[indices[k + 1]];
+                if (!string.IsNullOrEmpty(then.CategoryPath) && string.Equals(now.SessionId, then.SessionId, StringComparison.Ordinal))
+                {
+                    next[indices[k]] = TokenEncoder.CategoryId(then.CategoryPath) - 2;
+                }
+            }
+        }
+
+        return next;
     }
 
     /// <summary>

@@ -16,6 +16,7 @@ public sealed class SampleSet
     private readonly List<float> _labelMask = [];
     private readonly List<int> _groups = [];
     private readonly List<int> _eventIndex = [];
+    private readonly List<long> _nextCategory = [];
     private readonly List<string> _users = [];
     private readonly Dictionary<string, int> _groupOf = new(StringComparer.Ordinal);
 
@@ -40,6 +41,12 @@ public sealed class SampleSet
     /// <summary>Group (user) index per sample, for splits by user.</summary>
     public int[] Groups => [.. _groups];
 
+    /// <summary>
+    /// The bucket of the next event's category in the same visit, per sample (-1 when there is none): the target of
+    /// the trainer's optional next-category loss (<see cref="TrainerOptions.NextCategoryWeight"/>).
+    /// </summary>
+    public long[] NextCategory => [.. _nextCategory];
+
     /// <summary>Index of the event in its stream, per sample.</summary>
     public IReadOnlyList<int> EventIndex => _eventIndex;
 
@@ -47,7 +54,7 @@ public sealed class SampleSet
     public IReadOnlyList<string> Users => _users;
 
     /// <summary>Adds one sample: the current features of <paramref name="state"/> and the labels.</summary>
-    public void Add(UserWindowState state, string userId, SampleLabels labels, int eventIndex)
+    public void Add(UserWindowState state, string userId, SampleLabels labels, int eventIndex, long nextCategory = -1)
     {
         ArgumentNullException.ThrowIfNull(state);
         var tokens = new long[FeatureSpec.SequenceLength * FeatureSpec.TokenFieldCount];
@@ -72,11 +79,12 @@ public sealed class SampleSet
 
         _groups.Add(group);
         _eventIndex.Add(eventIndex);
+        _nextCategory.Add(nextCategory);
     }
 
     /// <summary>The samples as the trainer's input (groups = users, for the validation split by user).</summary>
     public TrainingSet ToTrainingSet() =>
-        new(Tokens, Mask, Aggregates, Labels, LabelMask, [.. _groups.Select(g => (long)g)]);
+        new(Tokens, Mask, Aggregates, Labels, LabelMask, [.. _groups.Select(g => (long)g)]) { NextCategory = NextCategory };
 
     /// <summary>The label of head <paramref name="head"/> for sample <paramref name="sample"/>, null when unknown.</summary>
     public bool? LabelOf(int sample, int head) =>
@@ -97,6 +105,7 @@ public sealed class SampleSet
             subset._labels.AddRange(_labels.GetRange(i * heads, heads));
             subset._labelMask.AddRange(_labelMask.GetRange(i * heads, heads));
             subset._eventIndex.Add(_eventIndex[i]);
+            subset._nextCategory.Add(_nextCategory[i]);
             var user = _users[_groups[i]];
             if (!subset._groupOf.TryGetValue(user, out var group))
             {
@@ -123,6 +132,7 @@ public sealed class SampleSet
         _labels.AddRange(other._labels);
         _labelMask.AddRange(other._labelMask);
         _eventIndex.AddRange(other._eventIndex);
+        _nextCategory.AddRange(other._nextCategory);
         foreach (var group in other._groups)
         {
             var user = other._users[group];

@@ -191,7 +191,13 @@ public sealed class Trainer
 
         var weights = PositiveWeights(data, trainIndices, _options.PositiveWeightCap);
         using var positiveWeights = torch.tensor(weights);
-        using var optimizer = torch.optim.AdamW(model.parameters(), _options.LearningRate, weight_decay: _options.WeightDecay);
+
+        // The auxiliary next-category layer exists only when asked for (creating it draws from torch's generator).
+        using var auxiliary = _options.NextCategoryWeight > 0 && data.NextCategory is not null
+            ? new NextCategoryAuxiliary(nn.Linear(model.EmbeddingSize, FeatureSpec.CategoryBuckets), _options.NextCategoryWeight)
+            : null;
+        using var optimizer = torch.optim.AdamW(
+            auxiliary is null ? model.parameters() : model.parameters().Concat(auxiliary.Layer.parameters()), _options.LearningRate, weight_decay: _options.WeightDecay);
         var batcher = new BatchBuilder(Math.Min(_options.BatchSize, trainIndices.Length));
         var shuffle = new Random(_options.Seed);
         var dropout = _options.GroupDropout > 0 ? new GroupDropout(data, _options.GroupDropout, _options.Seed) : null;
@@ -215,7 +221,7 @@ public sealed class Trainer
                 for (var start = 0; start < trainIndices.Length; start += _options.BatchSize)
                 {
                     var batch = trainIndices.AsSpan(start, Math.Min(_options.BatchSize, trainIndices.Length - start));
-                    lossSum += Step(model, optimizer, batcher, data, batch, positiveWeights, dropout);
+                    lossSum += Step(model, optimizer, batcher, data, batch, positiveWeights, dropout, auxiliary);
                     epochSteps++;
                     step++;
 
@@ -276,14 +282,21 @@ public sealed class Trainer
         return new TrainingResult(model, history, bestEpoch, bestLoss, weights, trainIndices.Length, validationIndices.Length, stop, _time.GetElapsedTime(started));
     }
 
-    private static double Step(ScoringModel model, torch.optim.Optimizer optimizer, BatchBuilder batcher, TrainingSet data, ReadOnlySpan<int> batch, Tensor positiveWeights, GroupDropout? dropout)
+    private static double Step(
+        ScoringModel model, torch.optim.Optimizer optimizer, BatchBuilder batcher, TrainingSet data, ReadOnlySpan<int> batch, Tensor positiveWeights, GroupDropout? dropout,
+        NextCategoryAuxiliary? auxiliary)
     {
         using var scope = torch.NewDisposeScope();
         var (tokens, mask, aggregates) = batcher.Inputs(data.Tokens, data.Mask, data.Aggregates, batch, dropout);
         var (labels, labelMask) = batcher.Targets(data.Labels, data.LabelMask, batch);
         optimizer.zero_grad();
-        var (logits, _) = model.forward(tokens, mask, aggregates);
+        var (logits, embedding) = model.forward(tokens, mask, aggregates);
         var loss = MaskedLoss(logits, labels, labelMask, positiveWeights).Total;
+        if (auxiliary is not null)
+        {
+            loss = loss.add(auxiliary.Loss(embedding, data.NextCategory!, batch));
+        }
+
         loss.backward();
         optimizer.step();
         return loss.item<float>();

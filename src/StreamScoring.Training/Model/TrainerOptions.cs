@@ -46,6 +46,15 @@ public sealed class TrainerOptions
     [Range(0.0, 1.0)]
     public double GroupDropout { get; set; }
 
+    /// <summary>
+    /// Weight of an auxiliary next-category loss: a linear softmax over the category buckets from the user embedding,
+    /// trained with the heads on <see cref="TrainingSet.NextCategory"/> (multi-task pretraining of the encoder on next-event
+    /// prediction; the auxiliary layer is dropped after training and never exported). Model selection still uses the
+    /// heads' validation loss. Default 0: off, and nothing about training changes.
+    /// </summary>
+    [Range(0.0, 100.0)]
+    public double NextCategoryWeight { get; set; }
+
     /// <summary>Steps between progress reports (an epoch's end always reports). Default 50.</summary>
     [Range(1, 1_000_000)]
     public int ProgressInterval { get; set; } = 50;

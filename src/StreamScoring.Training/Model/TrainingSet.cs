@@ -67,6 +67,26 @@ public sealed class TrainingSet
     /// <summary>N group (user) ids.</summary>
     public long[] Groups { get; }
 
+    /// <summary>
+    /// N next-category targets (bucket, -1 unknown) for the optional auxiliary loss
+    /// (<see cref="TrainerOptions.NextCategoryWeight"/>); null when the set has none.
+    /// </summary>
+    public long[]? NextCategory
+    {
+        get => _nextCategory;
+        init
+        {
+            if (value is not null && value.Length != Groups.Length)
+            {
+                throw new ArgumentException($"'{nameof(NextCategory)}' needs {Groups.Length} values, one per sample, but has {value.Length}.", nameof(value));
+            }
+
+            _nextCategory = value;
+        }
+    }
+
+    private readonly long[]? _nextCategory;
+
     private static void Check(int actual, int expected, string name)
     {
         if (actual != expected)

@@ -223,7 +223,7 @@ public static class CrossValidation
             combined.AddRange(realFold);
         }
 
-        var trainer = new Trainer(new TrainerOptions { Epochs = settings.Epochs, Seed = settings.Seed + f, MaxDuration = TimeSpan.FromMinutes(settings.MinutesPerFold), GroupDropout = settings.GroupDropout });
+        var trainer = new Trainer(new TrainerOptions { Epochs = settings.Epochs, Seed = settings.Seed + f, MaxDuration = TimeSpan.FromMinutes(settings.MinutesPerFold), GroupDropout = settings.GroupDropout, NextCategoryWeight = settings.NextCategoryWeight });
         var trained = trainer.Train(combined.ToTrainingSet());
         var model = trained.Model;
         var held = eval.Subset(test);

@@ -33,6 +33,9 @@ public sealed class CrossValidationSettings
     /// <summary>Feature-group dropout of each fold's transformer (<see cref="Model.TrainerOptions.GroupDropout"/>). Default 0.5, as the shipped model.</summary>
     public double GroupDropout { get; set; } = 0.5;
 
+    /// <summary>Weight of each fold's auxiliary next-category loss (<see cref="Model.TrainerOptions.NextCategoryWeight"/>). Default 0: off, as the shipped model.</summary>
+    public double NextCategoryWeight { get; set; }
+
     /// <summary>Simulated users of the calibration run that fits each fold's conversion calibrator. Default 200.</summary>
     public int CalibrationUsers { get; set; } = 200;
 

@@ -59,22 +59,11 @@ public sealed class NextCategoryPoints
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(scorer);
-        var targetOf = new Dictionary<int, int>();
-        foreach (var indices in stream.IndicesByUser().Values)
-        {
-            for (var k = 0; k + 1 < indices.Count; k++)
-            {
-                var now = stream.Events[indices[k]];
-                var next = stream.Events[indices[k + 1]];
-                if (!string.IsNullOrEmpty(next.CategoryPath) && string.Equals(now.SessionId, next.SessionId, StringComparison.Ordinal))
-                {
-                    targetOf[indices[k]] = TokenEncoder.CategoryId(next.CategoryPath) - 2;
-                }
-            }
-        }
+        var next = FeatureReplay.NextCategories(stream);
 
         // A duplicate event is skipped by the replay as in serving, so it yields no sample and no row.
-        var samples = FeatureReplay.Build(stream, targetOf.Keys);
+        var samples = FeatureReplay.Build(stream, Enumerable.Range(0, next.Length).Where(i => next[i] >= 0));
+        var targets = samples.NextCategory;
         var (_, embeddings) = OnnxBatchScorer.Score(scorer, samples);
         var n = samples.Count;
         var tokens = samples.Tokens;
@@ -91,7 +80,7 @@ public sealed class NextCategoryPoints
 
             // Position 1 is the most recent event: the one just applied.
             lastCategory[i] = (int)tokens[(i * Model.TrainingSet.TokensPerSample) + FeatureSpec.TokenFieldCount + (int)TokenField.Category] - offset;
-            target[i] = targetOf[index];
+            target[i] = (int)targets[i];
             users[i] = evt.UserId;
             sessions[i] = evt.SessionId ?? "user:" + evt.UserId;
             sources[i] = TrainingData.SourceOf(evt.UserId);

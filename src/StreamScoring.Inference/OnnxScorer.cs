@@ -73,7 +73,7 @@ public sealed class OnnxScorer : IDisposable
 
             ModelVersion = Metadata.GetValueOrDefault(ModelVersionKey) ?? string.Empty;
             var manifest = LoadManifest(modelPath);
-            Calibration = options.ApplyCalibration && manifest is not null ? new ScoreCalibration(manifest.Calibration) : ScoreCalibration.Identity;
+            Calibration = options.ApplyCalibration && manifest is not null ? CalibrationOf(manifest, modelPath) : ScoreCalibration.Identity;
             EmbeddingSize = CheckSignature(_session, modelPath);
             NextCategoryCount = CheckNextCategorySignature(_session, modelPath);
             NextItemCount = NextCategoryCount > 0 ? CheckNextItemSignature(_session, modelPath) : 0;
@@ -275,6 +275,19 @@ public sealed class OnnxScorer : IDisposable
 
     // The manifest is optional here (a bare .onnx scores raw); when present it must be readable, since a
     // calibrator silently dropped would shift every score and threshold.
+    // A calibrator that does not validate is as bad as an unreadable manifest: refused, never dropped.
+    private static ScoreCalibration CalibrationOf(ModelManifest manifest, string modelPath)
+    {
+        try
+        {
+            return new ScoreCalibration(manifest.Calibration);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ModelLoadException($"Model manifest '{ModelManifest.PathFor(modelPath)}' cannot be read: {e.Message}", e) { ModelPath = modelPath, Reason = "manifest_unreadable" };
+        }
+    }
+
     private static ModelManifest? LoadManifest(string modelPath)
     {
         var manifestPath = ModelManifest.PathFor(modelPath);

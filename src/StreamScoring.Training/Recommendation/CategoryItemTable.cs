@@ -5,8 +5,10 @@ namespace StreamScoring.Training.Recommendation;
 
 /// <summary>
 /// The products of each category bucket with their share of it, from training events: what turns the next-category
-/// head's categories into products. Each product belongs to the bucket of its most frequent category (ties by name),
-/// so no product is listed twice; a bucket keeps its <see cref="PerBucket"/> most frequent products.
+/// head's categories into products. Each product belongs to its most frequent category (ties by name), so no product
+/// is listed twice. Several categories can hash into one bucket; a bucket lists only the products of its most frequent
+/// category (the name <c>next_categories</c> shows for it), at most <see cref="PerBucket"/>, with their share of that
+/// category.
 /// </summary>
 public sealed class CategoryItemTable
 {
@@ -98,15 +100,30 @@ public sealed class CategoryItemTable
     private static CategoryItemTable FromCounts(Dictionary<string, Dictionary<string, int>> byItem, int perBucket)
     {
         var buckets = FeatureSpec.CategoryBuckets;
-        var inBucket = new List<(string Item, int Count)>[buckets];
-        var totals = new int[buckets];
+        var byCategory = new Dictionary<string, List<(string Item, int Count)>>(StringComparer.Ordinal);
         foreach (var (item, categories) in byItem.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var category = categories.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).First().Key;
+            if (!byCategory.TryGetValue(category, out var list))
+            {
+                byCategory[category] = list = [];
+            }
+
+            list.Add((item, categories.Values.Sum()));
+        }
+
+        // Each bucket's most frequent category (ties by name).
+        var inBucket = new List<(string Item, int Count)>[buckets];
+        var totals = new int[buckets];
+        foreach (var (category, list) in byCategory.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
             var bucket = TokenEncoder.CategoryId(category) - 2;
-            var count = categories.Values.Sum();
-            (inBucket[bucket] ??= []).Add((item, count));
-            totals[bucket] += count;
+            var total = list.Sum(p => p.Count);
+            if (total > totals[bucket])
+            {
+                inBucket[bucket] = list;
+                totals[bucket] = total;
+            }
         }
 
         var items = new List<string>();

@@ -28,6 +28,18 @@ public sealed class CategoryItemTableTests
     }
 
     [Fact]
+    public void Build_ListsOnlyTheMostFrequentCategoryOfABucket()
+    {
+        // Two categories in one bucket: the smaller one's products are not offered under the bigger one's name.
+        var (big, small) = Colliding();
+        ClickEvent[] events = [Event("p1", big), Event("p1", big), Event("p2", small)];
+
+        var table = CategoryItemTable.Build(events, perBucket: 3);
+
+        Assert.Equal([("p1", 1f)], table.Of(Bucket(big)));
+    }
+
+    [Fact]
     public void Build_KeepsTheMostFrequentProductsOfABucket()
     {
         var events = Enumerable.Range(1, 5).SelectMany(i => Enumerable.Repeat(Event("p" + i, "a.x"), i)).ToArray();
@@ -53,6 +65,21 @@ public sealed class CategoryItemTableTests
         recommender.Recommend(["p9"], ["a.x"], 3, list);
 
         Assert.Equal(["q2", "q1", "p1"], list);
+    }
+
+    private static (string, string) Colliding()
+    {
+        var seen = new Dictionary<int, string>();
+        for (var i = 0; ; i++)
+        {
+            var name = "k" + i;
+            if (seen.TryGetValue(Bucket(name), out var other))
+            {
+                return (other, name);
+            }
+
+            seen[Bucket(name)] = name;
+        }
     }
 
     private static ClickEvent Event(string? product, string? category) => new()

@@ -371,49 +371,33 @@ public sealed class OnnxScorer : IDisposable
     }
 
     // The head is optional, but its two outputs come together, [batch, K] each, with K = FeatureSpec.NextCategoryCount.
-    private static int CheckNextCategorySignature(InferenceSession session, string path)
-    {
-        var outputs = session.OutputMetadata;
-        var hasBuckets = outputs.ContainsKey(FeatureSpec.NextCategoryBucketsOutput);
-        var hasScores = outputs.ContainsKey(FeatureSpec.NextCategoryScoresOutput);
-        if (!hasBuckets && !hasScores)
-        {
-            return 0;
-        }
-
-        if (hasBuckets != hasScores)
-        {
-            throw new ModelLoadException(
-                $"Model '{path}' has only one of the next-category outputs '{FeatureSpec.NextCategoryBucketsOutput}' and '{FeatureSpec.NextCategoryScoresOutput}'; a head needs both.")
-            { ModelPath = path, Reason = "invalid_signature" };
-        }
-
-        CheckTensor(outputs, FeatureSpec.NextCategoryBucketsOutput, TensorElementType.Int64, [FeatureSpec.NextCategoryCount], path);
-        CheckTensor(outputs, FeatureSpec.NextCategoryScoresOutput, TensorElementType.Float, [FeatureSpec.NextCategoryCount], path);
-        return FeatureSpec.NextCategoryCount;
-    }
+    private static int CheckNextCategorySignature(InferenceSession session, string path) =>
+        CheckOptionalPair(session, path, FeatureSpec.NextCategoryBucketsOutput, FeatureSpec.NextCategoryScoresOutput, FeatureSpec.NextCategoryCount, "next-category outputs");
 
     // Products are optional beside a head; both outputs come together, [batch, FeatureSpec.NextItemCount] each.
-    private static int CheckNextItemSignature(InferenceSession session, string path)
+    private static int CheckNextItemSignature(InferenceSession session, string path) =>
+        CheckOptionalPair(session, path, FeatureSpec.NextItemIdsOutput, FeatureSpec.NextItemScoresOutput, FeatureSpec.NextItemCount, "product outputs");
+
+    // An optional int64 [batch, k] index output with its float [batch, k] scores: k when both are there, 0 when neither.
+    private static int CheckOptionalPair(InferenceSession session, string path, string indices, string scores, int k, string what)
     {
         var outputs = session.OutputMetadata;
-        var hasIds = outputs.ContainsKey(FeatureSpec.NextItemIdsOutput);
-        var hasScores = outputs.ContainsKey(FeatureSpec.NextItemScoresOutput);
-        if (!hasIds && !hasScores)
+        var hasIndices = outputs.ContainsKey(indices);
+        var hasScores = outputs.ContainsKey(scores);
+        if (!hasIndices && !hasScores)
         {
             return 0;
         }
 
-        if (hasIds != hasScores)
+        if (hasIndices != hasScores)
         {
-            throw new ModelLoadException(
-                $"Model '{path}' has only one of the product outputs '{FeatureSpec.NextItemIdsOutput}' and '{FeatureSpec.NextItemScoresOutput}'; both are needed.")
+            throw new ModelLoadException($"Model '{path}' has only one of the {what} '{indices}' and '{scores}'; both are needed.")
             { ModelPath = path, Reason = "invalid_signature" };
         }
 
-        CheckTensor(outputs, FeatureSpec.NextItemIdsOutput, TensorElementType.Int64, [FeatureSpec.NextItemCount], path);
-        CheckTensor(outputs, FeatureSpec.NextItemScoresOutput, TensorElementType.Float, [FeatureSpec.NextItemCount], path);
-        return FeatureSpec.NextItemCount;
+        CheckTensor(outputs, indices, TensorElementType.Int64, [k], path);
+        CheckTensor(outputs, scores, TensorElementType.Float, [k], path);
+        return k;
     }
 
     private static int[] CheckTensor(IReadOnlyDictionary<string, NodeMetadata> nodes, string name, TensorElementType type, int[]? trailing, string path)

@@ -12,8 +12,11 @@ namespace StreamScoring.Training.Recommendation;
 /// </summary>
 public sealed class CategoryItemTable
 {
-    private CategoryItemTable(int perBucket, string[] items, int[] index, float[] share)
+    private readonly string?[] _categories;
+
+    private CategoryItemTable(int perBucket, string[] items, int[] index, float[] share, string?[] categories)
     {
+        _categories = categories;
         PerBucket = perBucket;
         Items = items;
         Index = index;
@@ -36,51 +39,18 @@ public sealed class CategoryItemTable
     public static CategoryItemTable Build(IEnumerable<ClickEvent> events, int perBucket = 20)
     {
         ArgumentNullException.ThrowIfNull(events);
-        ArgumentOutOfRangeException.ThrowIfLessThan(perBucket, 1);
-        var byItem = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
-        foreach (var e in events)
-        {
-            if (string.IsNullOrEmpty(e.ProductId) || string.IsNullOrEmpty(e.CategoryPath))
-            {
-                continue;
-            }
-
-            if (!byItem.TryGetValue(e.ProductId, out var categories))
-            {
-                byItem[e.ProductId] = categories = new Dictionary<string, int>(StringComparer.Ordinal);
-            }
-
-            categories[e.CategoryPath] = categories.GetValueOrDefault(e.CategoryPath) + 1;
-        }
-
-        return FromCounts(byItem, perBucket);
+        return FromOccurrences(events.Select(e => (e.ProductId, e.CategoryPath)), perBucket);
     }
 
     /// <summary>Builds the table from the items of training sessions (each item counted once per occurrence).</summary>
     public static CategoryItemTable Build(IEnumerable<ItemSession> sessions, int perBucket = 20)
     {
         ArgumentNullException.ThrowIfNull(sessions);
-        var byItem = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
-        foreach (var session in sessions)
-        {
-            for (var i = 0; i < session.Items.Length; i++)
-            {
-                if (session.Categories[i] is not { Length: > 0 } category)
-                {
-                    continue;
-                }
-
-                if (!byItem.TryGetValue(session.Items[i], out var categories))
-                {
-                    byItem[session.Items[i]] = categories = new Dictionary<string, int>(StringComparer.Ordinal);
-                }
-
-                categories[category] = categories.GetValueOrDefault(category) + 1;
-            }
-        }
-
-        return FromCounts(byItem, perBucket);
+        return FromOccurrences(sessions.SelectMany(s => s.Items.Zip(s.Categories, (item, category) => ((string?)item, category))), perBucket);
     }
+
+    /// <summary>The category whose products <paramref name="bucket"/> lists (its most frequent one), or null when it lists none.</summary>
+    public string? CategoryOf(int bucket) => _categories[bucket];
 
     /// <summary>The products of <paramref name="bucket"/> with their shares, best first.</summary>
     public IEnumerable<(string Item, float Share)> Of(int bucket)
@@ -97,8 +67,26 @@ public sealed class CategoryItemTable
         }
     }
 
-    private static CategoryItemTable FromCounts(Dictionary<string, Dictionary<string, int>> byItem, int perBucket)
+    // Occurrences without a product or a category are left out.
+    private static CategoryItemTable FromOccurrences(IEnumerable<(string? Item, string? Category)> occurrences, int perBucket)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(perBucket, 1);
+        var byItem = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        foreach (var (item, category) in occurrences)
+        {
+            if (string.IsNullOrEmpty(item) || string.IsNullOrEmpty(category))
+            {
+                continue;
+            }
+
+            if (!byItem.TryGetValue(item, out var categories))
+            {
+                byItem[item] = categories = new Dictionary<string, int>(StringComparer.Ordinal);
+            }
+
+            categories[category] = categories.GetValueOrDefault(category) + 1;
+        }
+
         var buckets = FeatureSpec.CategoryBuckets;
         var byCategory = new Dictionary<string, List<(string Item, int Count)>>(StringComparer.Ordinal);
         foreach (var (item, categories) in byItem.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -114,6 +102,7 @@ public sealed class CategoryItemTable
 
         // Each bucket's most frequent category (ties by name).
         var inBucket = new List<(string Item, int Count)>[buckets];
+        var main = new string?[buckets];
         var totals = new int[buckets];
         foreach (var (category, list) in byCategory.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
@@ -122,6 +111,7 @@ public sealed class CategoryItemTable
             if (total > totals[bucket])
             {
                 inBucket[bucket] = list;
+                main[bucket] = category;
                 totals[bucket] = total;
             }
         }
@@ -146,6 +136,6 @@ public sealed class CategoryItemTable
             }
         }
 
-        return new CategoryItemTable(perBucket, [.. items], index, share);
+        return new CategoryItemTable(perBucket, [.. items], index, share, main);
     }
 }

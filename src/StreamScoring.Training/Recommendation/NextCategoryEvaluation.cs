@@ -40,7 +40,7 @@ public static class NextCategoryEvaluation
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var ranks = Ranks(points, foldOf, folds, factory, out var name);
             var seconds = clock.Elapsed.TotalSeconds;
-            foreach (var source in new[] { NextItemEvaluation.AllSources }.Concat(points.Sources.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)))
+            foreach (var source in NextItemEvaluation.Sources(points.Sources))
             {
                 var rows = Enumerable.Range(0, points.Count).Where(i => source == NextItemEvaluation.AllSources || points.Sources[i] == source).ToArray();
                 results.Add(Summarise(name, source, rows, ranks, clusters, resamples) with { Seconds = seconds });

@@ -40,7 +40,7 @@ public static class NextItemEvaluation
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var ranks = Ranks(sessions, foldOf, folds, factory, out var name);
             var seconds = clock.Elapsed.TotalSeconds;
-            foreach (var source in Sources(sessions))
+            foreach (var source in Sources(sessions.Select(s => s.Source)))
             {
                 models.Add(Summarise(name, source, sessions, ranks, resamples) with { Seconds = seconds });
             }
@@ -119,8 +119,9 @@ public static class NextItemEvaluation
     /// <summary>Reports cover every session ("all") and each source on its own.</summary>
     public const string AllSources = "all";
 
-    private static IEnumerable<string> Sources(IReadOnlyList<ItemSession> sessions) =>
-        new[] { AllSources }.Concat(sessions.Select(s => s.Source).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+    /// <summary>The report's sources: <see cref="AllSources"/>, then each distinct source of <paramref name="sources"/> in ordinal order.</summary>
+    internal static IEnumerable<string> Sources(IEnumerable<string> sources) =>
+        new[] { AllSources }.Concat(sources.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
     /// <summary>HR and NDCG at each of <see cref="Cutoffs"/> (interleaved: HR@5, NDCG@5, HR@20, NDCG@20), averaged over <paramref name="rows"/> of <paramref name="ranks"/>.</summary>
     internal static double[] Metrics(IReadOnlyList<int> ranks, int[] rows)

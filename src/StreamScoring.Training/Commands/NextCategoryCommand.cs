@@ -68,15 +68,22 @@ public static class NextCategoryCommand
         var head = ShippedHead();
         head.Fit(points);
         var shipped = report.Models.Single(m => m.Source == NextItemEvaluation.AllSources && m.Name == head.Name);
+        // A bucket that lists products is named after the category they are from, so a name and its products agree.
+        var items = CategoryItemTable.Build(real.Events);
+        var labels = Labels(real.Events);
+        for (var b = 0; b < labels.Length; b++)
+        {
+            labels[b] = items.CategoryOf(b) ?? labels[b];
+        }
+
         var info = new NextCategoryHeadInfo
         {
-            Labels = Labels(real.Events),
+            Labels = labels,
             TrainedOn = string.Create(inv,
                 $"{head.Name}, fitted on {points.Count} next-event points of {points.Users.Distinct(StringComparer.Ordinal).Count()} real users (REES46, DIGINETICA) beside the frozen encoder of {version}; steps {head.Steps}, lr {head.LearningRate}, l2 {head.L2}, seed {head.Seed}"),
             Evaluation = string.Create(inv,
                 $"{folds}-fold CV by user, 95 % bootstrap by visit: HR@5 {Cell(shipped.HitRate5)}, HR@20 {Cell(shipped.HitRate20)}, NDCG@5 {Cell(shipped.Ndcg5)}"),
         };
-        var items = CategoryItemTable.Build(real.Events);
         NextCategoryHeadExporter.Attach(modelPath, head, info, items);
         log.WriteLine(string.Create(inv,
             $"[next-category] attached '{head.Name}' to {modelPath} (training cross-entropy {head.TrainingLoss:F3}); {info.Labels.Count(l => l is not null)} of {info.Labels.Count} buckets named; {items.Items.Count} products, at most {items.PerBucket} a bucket"));

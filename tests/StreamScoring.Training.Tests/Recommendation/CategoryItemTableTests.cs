@@ -37,6 +37,7 @@ public sealed class CategoryItemTableTests
         var table = CategoryItemTable.Build(events, perBucket: 3);
 
         Assert.Equal([("p1", 1f)], table.Of(Bucket(big)));
+        Assert.Equal(big, table.CategoryOf(Bucket(big)));
     }
 
     [Fact]

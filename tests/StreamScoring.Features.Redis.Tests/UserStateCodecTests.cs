@@ -35,6 +35,35 @@ public sealed class UserStateCodecTests
         Assert.Contains($"format {format}", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void WriteEvents_AfterALargerWriteOnTheSameThread_HoldsOnlyItsOwnEvents()
+    {
+        // The codec reuses one buffer per thread: a short write after a long one must not carry the long one's tail.
+        var events = new EventBuilder(_time, "codec-user");
+        var many = Enumerable.Range(0, 200).Select(i => events.Next(EventType.View, price: i, product: $"product-{i}")).ToList();
+        var large = UserStateCodec.WriteEvents(many, Enumerable.Range(0, many.Count).ToList());
+
+        var small = UserStateCodec.WriteEvents(many, [7]);
+
+        Assert.True(small.Length < large.Length / 100);
+        var read = Assert.Single(UserStateCodec.ReadEvents("codec-user", small));
+        Assert.Equal(many[7].EventId, read.EventId);
+        Assert.Equal("product-7", read.ProductId);
+        Assert.Equal(many.Select(e => e.EventId), UserStateCodec.ReadEvents("codec-user", large).Select(e => e.EventId));
+    }
+
+    [Fact]
+    public void WriteSnapshot_AfterAnEventsWrite_ReadsBackTheSameState()
+    {
+        var (state, ids, applied) = Build();
+        _ = UserStateCodec.WriteEvents(applied, Enumerable.Range(0, applied.Count).ToList());
+
+        var (readState, readIds) = UserStateCodec.ReadSnapshot(UserStateCodec.WriteSnapshot(state, ids));
+
+        Assert.Equal(Features(state), Features(readState));
+        AssertRemembers(readIds, applied);
+    }
+
     private (UserWindowState State, EventIdWindow Ids, List<ClickEvent> Applied) Build()
     {
         var events = new EventBuilder(_time, "codec-user");

@@ -32,85 +32,90 @@ internal static class UserStateCodec
     // to 3 UTF-8 bytes each.
     private const int MaxStringBytes = 3 * 1024 * 1024;
 
+    // Every write goes through this thread's one writer and returns an exact-size copy: a MemoryStream per call,
+    // grown by doubling and then copied by ToArray, allocated about three times each payload (the largest
+    // allocation of the worker's drain, issue 18). A buffer grown past this by a rare huge snapshot is not kept.
+    private const int MaxRetainedBufferBytes = 256 * 1024;
+
+    [ThreadStatic]
+    private static BinaryWriter? t_writer;
+
     /// <summary>Serialises <paramref name="state"/> and <paramref name="ids"/>.</summary>
     public static byte[] WriteSnapshot(UserWindowState state, EventIdWindow ids)
     {
         var snapshot = state.ToSnapshot();
-        using var stream = new MemoryStream(1024);
-        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        var w = RentWriter();
+        w.Write(SnapshotFormat);
+        w.Write(FeatureSpec.Hash);
+        w.Write(snapshot.EventsTotal);
+        w.Write(snapshot.NowMs);
+        w.Write(snapshot.FirstSeenMs);
+        w.Write(snapshot.LastPurchaseMs);
+        w.Write(snapshot.SessionEvents);
+        w.Write(snapshot.SessionStartMs);
+        w.Write(snapshot.SessionCarts);
+        w.Write(snapshot.LastPrice);
+        w.Write(snapshot.SessionViewsOfLastProduct);
+        w.Write(snapshot.LastDeviceIsNew);
+        w.Write(snapshot.LastCountryIsNew);
+        w.Write(snapshot.LastDevice);
+        w.Write(snapshot.LastCountry);
+        w.Write(snapshot.SessionKey);
+        w.Write(snapshot.LastArrivalMs);
+        w.Write(snapshot.LastGapMs.HasValue);
+        w.Write(snapshot.LastGapMs ?? 0);
+
+        w.Write(snapshot.RingProducts.Count);
+        foreach (var id in snapshot.RingTokens)
         {
-            w.Write(SnapshotFormat);
-            w.Write(FeatureSpec.Hash);
-            w.Write(snapshot.EventsTotal);
-            w.Write(snapshot.NowMs);
-            w.Write(snapshot.FirstSeenMs);
-            w.Write(snapshot.LastPurchaseMs);
-            w.Write(snapshot.SessionEvents);
-            w.Write(snapshot.SessionStartMs);
-            w.Write(snapshot.SessionCarts);
-            w.Write(snapshot.LastPrice);
-            w.Write(snapshot.SessionViewsOfLastProduct);
-            w.Write(snapshot.LastDeviceIsNew);
-            w.Write(snapshot.LastCountryIsNew);
-            w.Write(snapshot.LastDevice);
-            w.Write(snapshot.LastCountry);
-            w.Write(snapshot.SessionKey);
-            w.Write(snapshot.LastArrivalMs);
-            w.Write(snapshot.LastGapMs.HasValue);
-            w.Write(snapshot.LastGapMs ?? 0);
+            w.Write(id);
+        }
 
-            w.Write(snapshot.RingProducts.Count);
-            foreach (var id in snapshot.RingTokens)
-            {
-                w.Write(id);
-            }
+        foreach (var product in snapshot.RingProducts)
+        {
+            w.Write(product);
+        }
 
-            foreach (var product in snapshot.RingProducts)
+        foreach (var window in snapshot.Buckets)
+        {
+            w.Write(window.Count);
+            foreach (var (bucket, stats) in window)
             {
-                w.Write(product);
-            }
-
-            foreach (var window in snapshot.Buckets)
-            {
-                w.Write(window.Count);
-                foreach (var (bucket, stats) in window)
-                {
-                    w.Write(bucket);
-                    foreach (var value in stats)
-                    {
-                        w.Write(value);
-                    }
-                }
-            }
-
-            foreach (var dimension in snapshot.Distinct)
-            {
-                w.Write(dimension.Count);
-                foreach (var (value, lastSeen) in dimension)
+                w.Write(bucket);
+                foreach (var value in stats)
                 {
                     w.Write(value);
-                    w.Write(lastSeen);
                 }
-            }
-
-            w.Write(snapshot.SessionProducts.Count);
-            foreach (var (product, count) in snapshot.SessionProducts)
-            {
-                w.Write(product);
-                w.Write(count);
-            }
-
-            w.Write(ids.LatestMs);
-            w.Write(ids.Count);
-            foreach (var (id, ts) in ids.Entries)
-            {
-                w.Write((ulong)(id >> 64));
-                w.Write((ulong)id);
-                w.Write(ts);
             }
         }
 
-        return stream.ToArray();
+        foreach (var dimension in snapshot.Distinct)
+        {
+            w.Write(dimension.Count);
+            foreach (var (value, lastSeen) in dimension)
+            {
+                w.Write(value);
+                w.Write(lastSeen);
+            }
+        }
+
+        w.Write(snapshot.SessionProducts.Count);
+        foreach (var (product, count) in snapshot.SessionProducts)
+        {
+            w.Write(product);
+            w.Write(count);
+        }
+
+        w.Write(ids.LatestMs);
+        w.Write(ids.Count);
+        foreach (var (id, ts) in ids.Entries)
+        {
+            w.Write((ulong)(id >> 64));
+            w.Write((ulong)id);
+            w.Write(ts);
+        }
+
+        return Finish(w);
     }
 
     /// <summary>Rebuilds what <see cref="WriteSnapshot"/> wrote.</summary>
@@ -234,32 +239,29 @@ internal static class UserStateCodec
     /// <summary>Serialises the events at <paramref name="indexes"/> of <paramref name="events"/> (one user's), in that order.</summary>
     public static byte[] WriteEvents(IReadOnlyList<ClickEvent> events, IReadOnlyList<int> indexes)
     {
-        using var stream = new MemoryStream(128 * indexes.Count);
-        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        var w = RentWriter();
+        w.Write(EventsFormat);
+        w.Write(indexes.Count);
+        foreach (var index in indexes)
         {
-            w.Write(EventsFormat);
-            w.Write(indexes.Count);
-            foreach (var index in indexes)
-            {
-                var evt = events[index];
-                w.Write(evt.EventId);
-                WriteOptional(w, evt.SessionId);
-                w.Write(evt.TimestampMs);
-                w.Write((int)evt.Type);
-                WriteOptional(w, evt.ProductId);
-                WriteOptional(w, evt.CategoryPath);
-                WriteOptional(w, evt.Brand);
-                w.Write(evt.Price);
-                WriteOptional(w, evt.Currency);
-                WriteOptional(w, evt.DeviceId);
-                WriteOptional(w, evt.Ip);
-                WriteOptional(w, evt.Country);
-                WriteOptional(w, evt.UserAgent);
-                WriteOptional(w, evt.CampaignId);
-            }
+            var evt = events[index];
+            w.Write(evt.EventId);
+            WriteOptional(w, evt.SessionId);
+            w.Write(evt.TimestampMs);
+            w.Write((int)evt.Type);
+            WriteOptional(w, evt.ProductId);
+            WriteOptional(w, evt.CategoryPath);
+            WriteOptional(w, evt.Brand);
+            w.Write(evt.Price);
+            WriteOptional(w, evt.Currency);
+            WriteOptional(w, evt.DeviceId);
+            WriteOptional(w, evt.Ip);
+            WriteOptional(w, evt.Country);
+            WriteOptional(w, evt.UserAgent);
+            WriteOptional(w, evt.CampaignId);
         }
 
-        return stream.ToArray();
+        return Finish(w);
     }
 
     /// <summary>Rebuilds the events of user <paramref name="userId"/> that <see cref="WriteEvents"/> wrote.</summary>
@@ -318,6 +320,26 @@ internal static class UserStateCodec
     }
 
     private static string? ReadOptional(ref SnapshotReader r) => r.ReadBoolean() ? r.ReadString(MaxStringBytes) : null;
+
+    private static BinaryWriter RentWriter()
+    {
+        var w = t_writer ??= new BinaryWriter(new MemoryStream(4096), Encoding.UTF8, leaveOpen: false);
+        w.BaseStream.SetLength(0); // also rewinds; a write that threw midway left its bytes here
+        return w;
+    }
+
+    private static byte[] Finish(BinaryWriter w)
+    {
+        w.Flush();
+        var stream = (MemoryStream)w.BaseStream;
+        var bytes = stream.ToArray();
+        if (stream.Capacity > MaxRetainedBufferBytes)
+        {
+            t_writer = null;
+        }
+
+        return bytes;
+    }
 
     private static void WriteOptional(BinaryWriter w, string? value)
     {

@@ -39,7 +39,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(KafkaDefaults.PollTimeoutMs);
     private static int s_instances;
 
-    private readonly IConsumer<byte[], byte[]> _consumer;
+    private readonly IConsumer<byte[], RentedBytes> _consumer;
     private readonly TopicOptions _topics;
     private readonly ConsumerOptions _options;
     private readonly ILogger _logger;
@@ -97,7 +97,8 @@ public sealed class ClickstreamConsumerLoop : IDisposable
 
         var config = kafka.CreateConsumerConfig(options, loopIndex);
         config.ClientId ??= "streamscoring-" + Name;
-        _consumer = new ConsumerBuilder<byte[], byte[]>(config)
+        _consumer = new ConsumerBuilder<byte[], RentedBytes>(config)
+            .SetValueDeserializer(RentedBytes.Deserializer.Instance)
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
             .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
@@ -219,7 +220,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
         _deadLetters.Dispose();
     }
 
-    private ConsumeResult<byte[], byte[]>? Poll(TimeSpan timeout)
+    private ConsumeResult<byte[], RentedBytes>? Poll(TimeSpan timeout)
     {
         try
         {
@@ -237,7 +238,21 @@ public sealed class ClickstreamConsumerLoop : IDisposable
         }
     }
 
-    private void Handle(ConsumeResult<byte[], byte[]> result)
+    private void Handle(ConsumeResult<byte[], RentedBytes> result)
+    {
+        try
+        {
+            HandleRented(result);
+        }
+        finally
+        {
+            // Every path is done with the value here: a valid event was parsed, a dead letter copied it out, and a
+            // message put back or already handed over is fetched again or dropped.
+            result.Message.Value.Return();
+        }
+    }
+
+    private void HandleRented(ConsumeResult<byte[], RentedBytes> result)
     {
         var state = _partitions.StateOf(result.TopicPartition);
         if (_pauses.MustHold(result.TopicPartition, state))
@@ -266,7 +281,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
         // Limits and the wall clock: an event dated more than Input:MaxFutureSkew ahead is dead-lettered
         // (future_timestamp); applied, it would make every later real event of its user "too late".
         var now = _time.GetUtcNow();
-        if (!ClickEventParser.TryParse(message.Key, message.Value, _limits, now.ToUnixTimeMilliseconds(), out var evt, out var error))
+        if (!ClickEventParser.TryParse(message.Key, message.Value.Span, _limits, now.ToUnixTimeMilliseconds(), out var evt, out var error))
         {
             _deadLetters.Write(result, error, state.Tracker);
             return;

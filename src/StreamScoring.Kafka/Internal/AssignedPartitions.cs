@@ -11,7 +11,7 @@ namespace StreamScoring.Kafka.Internal;
 /// </summary>
 internal sealed class AssignedPartitions
 {
-    private readonly IConsumer<byte[], byte[]> _consumer;
+    private readonly IConsumer<byte[], RentedBytes> _consumer;
     private readonly int _maxPending;
     private readonly TimeProvider _time;
     private readonly string _name;
@@ -20,7 +20,7 @@ internal sealed class AssignedPartitions
     private volatile TopicPartition[] _partitions = [];
     private volatile OffsetTracker[] _trackers = [];
 
-    public AssignedPartitions(IConsumer<byte[], byte[]> consumer, int maxPending, TimeProvider time, string name, ILogger logger)
+    public AssignedPartitions(IConsumer<byte[], RentedBytes> consumer, int maxPending, TimeProvider time, string name, ILogger logger)
     {
         _consumer = consumer;
         _maxPending = maxPending;

@@ -91,12 +91,13 @@ internal sealed class DeadLetterWriter : IDisposable
     public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>Dead-letters <paramref name="result"/> in the background; completes its offset in <paramref name="tracker"/> once acknowledged.</summary>
-    public void Write(ConsumeResult<byte[], byte[]> result, EventError error, OffsetTracker tracker)
+    public void Write(ConsumeResult<byte[], RentedBytes> result, EventError error, OffsetTracker tracker)
     {
         _counters.OnDeadLettered(error);
         var source = result.TopicPartitionOffset;
         var code = error.Code();
-        var own = OwnHeaders(source, code, error.Describe(), result.Message.Value);
+        var original = result.Message.Value.ToArray(); // the caller returns the rented value after this call
+        var own = OwnHeaders(source, code, error.Describe(), original);
         var headers = new Headers();
         var dropped = 0;
         var headerBytes = 0;
@@ -123,7 +124,7 @@ internal sealed class DeadLetterWriter : IDisposable
             headers.Add(DeadLetterHeaders.HeadersDropped, Ascii(dropped));
         }
 
-        var value = result.Message.Value;
+        var value = original;
         if (value is { Length: > KafkaDefaults.DeadLetterMaxPayloadBytes })
         {
             value = value[..KafkaDefaults.DeadLetterMaxPayloadBytes];

@@ -29,7 +29,7 @@ internal sealed class PauseController
     private static readonly TimeSpan BackpressureGrace = TimeSpan.FromMilliseconds(KafkaDefaults.BackpressureGraceMs);
     private static readonly TimeSpan PausedPollTimeout = TimeSpan.FromMilliseconds(KafkaDefaults.PausedPollTimeoutMs);
 
-    private readonly IConsumer<byte[], byte[]> _consumer;
+    private readonly IConsumer<byte[], RentedBytes> _consumer;
     private readonly ChannelWriter<ConsumedEvent> _output;
     private readonly ConsumptionGate? _gate;
     private readonly string _name;
@@ -41,7 +41,7 @@ internal sealed class PauseController
     private CancellationToken _stopping;
     private volatile int _pausedCount;
 
-    public PauseController(IConsumer<byte[], byte[]> consumer, ChannelWriter<ConsumedEvent> output, ConsumptionGate? gate, string name, ConsumerLoopCounters counters, ILogger logger)
+    public PauseController(IConsumer<byte[], RentedBytes> consumer, ChannelWriter<ConsumedEvent> output, ConsumptionGate? gate, string name, ConsumerLoopCounters counters, ILogger logger)
     {
         _consumer = consumer;
         _output = output;
@@ -106,7 +106,7 @@ internal sealed class PauseController
     /// A message returned for a partition that must hold (fetched before the pause, or from a
     /// partition assigned since) is not handed over: pause its partition and seek back to it.
     /// </summary>
-    public void PutBack(ConsumeResult<byte[], byte[]> result)
+    public void PutBack(ConsumeResult<byte[], RentedBytes> result)
     {
         if (_paused.Add(result.TopicPartition))
         {

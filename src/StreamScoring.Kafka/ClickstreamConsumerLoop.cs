@@ -254,8 +254,9 @@ public sealed class ClickstreamConsumerLoop : IDisposable
 
     private void HandleRented(ConsumeResult<byte[], RentedBytes> result)
     {
-        var state = _partitions.StateOf(result.TopicPartition);
-        if (_pauses.MustHold(result.TopicPartition, state))
+        var partition = result.TopicPartition; // a new object at every call
+        var state = _partitions.StateOf(partition);
+        if (_pauses.MustHold(partition, state))
         {
             _pauses.PutBack(result);
             return;

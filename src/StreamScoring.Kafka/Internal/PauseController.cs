@@ -86,7 +86,7 @@ internal sealed class PauseController
     /// <see cref="KafkaDefaults.PausedPollTimeoutMs"/>), then pauses and resumes partitions to match the
     /// reasons above. Returns true when it spent time waiting, so the next poll need not block.
     /// </summary>
-    public bool Update(IReadOnlyDictionary<TopicPartition, PartitionState> partitions)
+    public bool Update(Dictionary<TopicPartition, PartitionState> partitions)
     {
         var waited = false;
         if (_held is { } held && GateOpen)
@@ -154,7 +154,7 @@ internal sealed class PauseController
     /// <summary>At shutdown: the held event was never handed over; its offset stays pending, so the next owner reads it.</summary>
     public void DropHeld() => _held = null;
 
-    private void Reconcile(IReadOnlyDictionary<TopicPartition, PartitionState> partitions)
+    private void Reconcile(Dictionary<TopicPartition, PartitionState> partitions)
     {
         var all = _held is not null || !GateOpen;
         List<TopicPartition>? pause = null;

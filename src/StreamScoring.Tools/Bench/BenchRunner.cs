@@ -202,6 +202,7 @@ internal static class BenchRunner
         // 6. Half load: the rest of the events produced at half the drain rate, for end-to-end latency.
         var halfRate = Math.Max(1, (int)(eventsPerSecond / 2));
         var latencyFrom = metrics.Count(DemoMetrics.EndToEndImmediate);
+        var stagesFrom = (Redis: metrics.Count(DemoMetrics.RedisApply), Inference: metrics.Count(DemoMetrics.Inference), Batch: metrics.Count(DemoMetrics.BatchSize));
         var rssStart = Environment.WorkingSet;
         Say($"half load: {events:N0} events at {halfRate:N0} events/s");
         using (var producer = new BulkProducer(ProducerConfig(kafka.BootstrapServers), log))
@@ -233,6 +234,7 @@ internal static class BenchRunner
         var p50 = metrics.Quantile(DemoMetrics.EndToEndImmediate, 0.50, latencyFrom) * 1000;
         var p99 = metrics.Quantile(DemoMetrics.EndToEndImmediate, 0.99, latencyFrom) * 1000;
         var p999 = metrics.Quantile(DemoMetrics.EndToEndImmediate, 0.999, latencyFrom) * 1000;
+        Say(Invariant($"  half load: end to end p50 {p50:F1} ms, p99 {p99:F1} ms; of which the stages inside the worker: Redis apply p50 {metrics.Quantile(DemoMetrics.RedisApply, 0.5, stagesFrom.Redis) * 1000:F1} / p99 {metrics.Quantile(DemoMetrics.RedisApply, 0.99, stagesFrom.Redis) * 1000:F1} ms, model p50 {metrics.Quantile(DemoMetrics.Inference, 0.5, stagesFrom.Inference) * 1000:F1} / p99 {metrics.Quantile(DemoMetrics.Inference, 0.99, stagesFrom.Inference) * 1000:F1} ms, batch mean {metrics.Mean(DemoMetrics.BatchSize, stagesFrom.Batch):F1} rows"));
         var rssEnd = Environment.WorkingSet;
         metrics.RecordObservables();
         var offsetResets = (long)metrics.Total(DemoMetrics.OffsetResets);

@@ -89,11 +89,12 @@ internal static class BenchRunner
         using var loggerFactory = LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).AddFilter(l => l >= LogLevel.Warning));
         var log = loggerFactory.CreateLogger("StreamScoring.Bench");
 
-        // Events: the demo's simulator traffic, all valid; the first `events` fill the drain, the next the half load, the
-        // last the saturated-scoring phase.
+        // Events: the demo's simulator traffic, all valid; the first `events` fill the drain, the next the half load; the
+        // saturated-scoring phase has traffic of its own (many users, a few events each).
         var preparing = Stopwatch.StartNew();
         var traffic = new DemoTraffic(seed: 7, malformedShare: 0);
-        traffic.Prepare(3 * events);
+        traffic.Prepare(2 * events);
+        var saturatedTraffic = BenchSaturatedScoring.Traffic(events);
         Say(Invariant($"prepared {3 * events:N0} simulator events in {preparing.Elapsed.TotalSeconds:F1} s"));
 
         // 1. Raw broker consume: a pre-filled topic, an empty handler.
@@ -254,9 +255,10 @@ internal static class BenchRunner
 
         // 8. Saturated scoring: fresh workers, the debounce off and batches up to the model's best size.
         Say($"saturated scoring: {events:N0} events, every one asks for a score, batches up to {bestBatch}");
-        var saturated = await BenchSaturatedScoring.RunAsync(kafka.BootstrapServers, topics.Input, traffic, 2 * events, events, workers, bestBatch, overrides, committed, log, cancellationToken);
-        Say(Invariant($"  saturated: {saturated.Scores:N0} scores in {saturated.Seconds:F2} s = {saturated.ScoresPerSecond:F0} scores/s ({saturated.ScoresPerSecond / bestRate:P0} of the model's best)"));
+        var saturated = await BenchSaturatedScoring.RunAsync(kafka.BootstrapServers, topics.Input, saturatedTraffic, 0, events, workers, bestBatch, overrides, committed, log, cancellationToken);
+        Say(Invariant($"  saturated: {saturated.Scores:N0} scores in {saturated.Seconds:F2} s = {saturated.ScoresPerSecond:F0} scores/s ({saturated.ScoresPerSecond / bestRate:P0} of the model's best), mean batch {saturated.MeanBatchSize:F1} rows"));
         var (_, lost, _) = traffic.Outcome();
+        lost += saturatedTraffic.Outcome().Lost;
         lost += (int)(soak?.Lost ?? 0);
         var drainedAll = drained && saturated.Drained;
 
@@ -322,6 +324,7 @@ internal static class BenchRunner
             writer.WriteNumber("seconds", Math.Round(saturated.Seconds, 3));
             writer.WriteNumber("events_per_s", Math.Round(saturated.EventsPerSecond, 1));
             writer.WriteNumber("max_batch_size", saturated.MaxBatchSize);
+            writer.WriteNumber("mean_batch_size", Math.Round(saturated.MeanBatchSize, 1));
             writer.WriteEndObject();
             soak?.Write(writer);
             costs.Write(writer);

@@ -11,8 +11,25 @@ namespace StreamScoring.Tools.Bench;
 /// up to the model's best batch size, draining events filled before they start. Its scores per second are read against
 /// the model's own best rate: what the pipeline around the model costs when scoring is the work.
 /// </summary>
+/// <remarks>
+/// The events are their own traffic (<see cref="Traffic"/>): the simulator's users split into users of
+/// <see cref="EventsPerUser"/> consecutive events each (<see cref="DemoTraffic.EventsPerUser"/>). With the drain's
+/// traffic (~50 events a user) the scorer's one pending request per user coalesced 100,000 events into ~5,000 scores
+/// and the model sat idle: the phase measured the event path, not scoring.
+/// </remarks>
 internal static class BenchSaturatedScoring
 {
+    /// <summary>Events of one user in the phase's traffic.</summary>
+    public const int EventsPerUser = 2;
+
+    /// <summary>The phase's traffic: many users, each with a few events (see the remarks).</summary>
+    public static DemoTraffic Traffic(int count)
+    {
+        var traffic = new DemoTraffic(seed: 11, malformedShare: 0) { EventsPerUser = EventsPerUser };
+        traffic.Prepare(count);
+        return traffic;
+    }
+
     public static async Task<SaturatedResult> RunAsync(
         string bootstrap,
         string topic,
@@ -57,12 +74,12 @@ internal static class BenchSaturatedScoring
         var seconds = clock.Elapsed.TotalSeconds;
         var scores = (long)metrics.Total(DemoMetrics.Scores);
         await app.StopAsync();
-        return new SaturatedResult(count, scores, seconds, batch, committed.AtEnd());
+        return new SaturatedResult(count, scores, seconds, batch, committed.AtEnd(), metrics.Mean(DemoMetrics.BatchSize));
     }
 }
 
 /// <summary>What the saturated-scoring phase measured.</summary>
-internal sealed record SaturatedResult(int Events, long Scores, double Seconds, int MaxBatchSize, bool Drained)
+internal sealed record SaturatedResult(int Events, long Scores, double Seconds, int MaxBatchSize, bool Drained, double MeanBatchSize)
 {
     public double ScoresPerSecond => Scores / Seconds;
 

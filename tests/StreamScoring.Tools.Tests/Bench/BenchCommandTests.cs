@@ -52,6 +52,7 @@ public sealed class BenchCommandTests
         Assert.Equal(20_000, saturated.GetProperty("events").GetInt32());
         Assert.InRange(saturated.GetProperty("scores").GetInt64(), 1, 20_000);
         Assert.Equal(limits.GetProperty("model_best_batch").GetInt32(), saturated.GetProperty("max_batch_size").GetInt32());
+        Assert.InRange(saturated.GetProperty("mean_batch_size").GetDouble(), 1, saturated.GetProperty("max_batch_size").GetInt32());
         // scores_per_s is the saturated rate; "seconds" is printed rounded, so compare within 1 %.
         var saturatedRate = saturated.GetProperty("scores").GetInt64() / saturated.GetProperty("seconds").GetDouble();
         Assert.InRange(root.GetProperty("scores_per_s").GetDouble(), saturatedRate * 0.99, saturatedRate * 1.01);

@@ -37,4 +37,29 @@ public sealed class MetricsCollectorTests
         Assert.Equal(3, collector.Total("streamscoring.events_consumed"));
         Assert.Equal(0, collector.Total("streamscoring.scores"));
     }
+
+    [Fact]
+    public void Total_CounterAddedFromFourThreadsAtOnce_CountsEveryAdd()
+    {
+        var root = "MetricsCollectorTests" + Guid.NewGuid().ToString("N");
+        using var collector = new MetricsCollector(root);
+        using var meter = new Meter(root);
+        var counter = meter.CreateCounter<long>("streamscoring.events_consumed");
+        var histogram = meter.CreateHistogram<double>("streamscoring.end_to_end_latency");
+
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ =>
+        {
+            for (var i = 0; i < 50_000; i++)
+            {
+                counter.Add(1, new KeyValuePair<string, object?>("partition", "p" + (i % 2)));
+                histogram.Record(0.001, new KeyValuePair<string, object?>("trigger", "immediate"));
+            }
+        });
+
+        Assert.Equal(200_000, collector.Total("streamscoring.events_consumed"));
+        Assert.Equal(100_000, collector.ByTag("streamscoring.events_consumed")["p1"]);
+        Assert.Equal(200_000, collector.Count("streamscoring.end_to_end_latency"));
+        Assert.Equal(200_000, collector.Count("streamscoring.end_to_end_latency|immediate"));
+        Assert.Equal(0.001, collector.Quantile("streamscoring.end_to_end_latency|immediate", 0.99));
+    }
 }

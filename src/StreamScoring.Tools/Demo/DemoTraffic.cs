@@ -89,9 +89,9 @@ internal sealed class DemoTraffic
 
     /// <summary>
     /// When set, each simulated user is split into users of at most this many consecutive events (ids suffixed
-    /// <c>~1</c>, <c>~2</c>, ...). The simulator's output holds few users at a time (~900 in its first 20,000 events,
-    /// with 2,000 or 40,000 users a run, over 1, 2 or 14 days); the bench's saturated-scoring phase needs many users with a few events each, so that every event asks
-    /// for a score of a user not already waiting for one.
+    /// <c>~1</c>, <c>~2</c>, ...). The simulator's output holds few users at a time (~650-1,100 in its first 20,000
+    /// events, whether a run has 2,000 users over 1 or 14 days or 40,000 over 2); the bench's saturated-scoring phase
+    /// needs many users with a few events each, so that every event asks for a score of a user not already waiting.
     /// </summary>
     public int? EventsPerUser { get; init; }
 

@@ -21,12 +21,16 @@ internal sealed class EncoderLayer : nn.Module<Tensor, Tensor, Tensor>
     private readonly LayerNorm _feedForwardNorm;
     private readonly double _dropout;
 
+    // Held for the layer's life (see HeldScalars): sqrt of the head size, the attention scores' divisor.
+    private readonly Scalar _scoreScale;
+
     public EncoderLayer(string name, int width, int heads, int feedForward, double dropout)
         : base(name)
     {
         Width = width;
         Heads = heads;
         _dropout = dropout;
+        _scoreScale = MathF.Sqrt(width / heads).ToScalar();
         _query = nn.Linear(width, width);
         _key = nn.Linear(width, width);
         _value = nn.Linear(width, width);
@@ -72,15 +76,25 @@ internal sealed class EncoderLayer : nn.Module<Tensor, Tensor, Tensor>
         var k = _key.forward(x).view(batch, length, Heads, HeadSize).permute(0, 2, 3, 1);
         var v = _value.forward(x).view(batch, length, Heads, HeadSize).permute(0, 2, 1, 3);
 
-        var scores = q.matmul(k).div(MathF.Sqrt(HeadSize)).add(maskBias);
+        var scores = q.matmul(k).div(_scoreScale).add(maskBias, alpha: HeldScalars.One);
         var weights = nn.functional.dropout(scores.softmax(-1), _dropout, training);
         var context = weights.matmul(v).permute(0, 2, 1, 3).reshape(batch, length, Width);
 
         var attended = nn.functional.dropout(_output.forward(context), _dropout, training);
-        x = _attentionNorm.forward(x.add(attended));
+        x = _attentionNorm.forward(x.add(attended, alpha: HeldScalars.One));
 
         var inner = nn.functional.gelu(_feedForwardIn.forward(x));
         var outer = nn.functional.dropout(_feedForwardOut.forward(inner), _dropout, training);
-        return _feedForwardNorm.forward(x.add(outer));
+        return _feedForwardNorm.forward(x.add(outer, alpha: HeldScalars.One));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _scoreScale.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }

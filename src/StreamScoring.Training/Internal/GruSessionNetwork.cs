@@ -48,7 +48,7 @@ internal sealed class GruSessionNetwork : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor items, Tensor categories)
     {
         using var scope = torch.NewDisposeScope();
-        var input = _dropout.forward(_items.forward(items).add(_categories.forward(categories)));
+        var input = _dropout.forward(_items.forward(items).add(_categories.forward(categories), alpha: HeldScalars.One));
         var (output, _) = _gru.forward(input);
         return output.MoveToOuterDisposeScope();
     }
@@ -57,6 +57,6 @@ internal sealed class GruSessionNetwork : nn.Module<Tensor, Tensor, Tensor>
     public Tensor OutputTable(Tensor itemCategories)
     {
         using var scope = torch.NewDisposeScope();
-        return _items.weight!.add(_categories.forward(itemCategories)).MoveToOuterDisposeScope();
+        return _items.weight!.add(_categories.forward(itemCategories), alpha: HeldScalars.One).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,6 +13,8 @@ internal sealed class NextCategoryAuxiliary(Linear layer, double weight) : IDisp
 {
     /// <summary>The layer (its parameters train with the model's).</summary>
     public Linear Layer { get; } = layer;
+
+    private readonly Scalar _weight = weight.ToScalar();
 
     /// <summary>The weighted loss of a batch; 0 when none of its samples has a next category.</summary>
     public Tensor Loss(Tensor embedding, long[] targets, ReadOnlySpan<int> batch)
@@ -30,8 +33,12 @@ internal sealed class NextCategoryAuxiliary(Linear layer, double weight) : IDisp
         }
 
         var logits = Layer.forward(embedding);
-        return nn.functional.cross_entropy(logits, tensor(picked, ScalarType.Int64), ignore_index: -1).mul(weight);
+        return nn.functional.cross_entropy(logits, tensor(picked, ScalarType.Int64), ignore_index: -1).mul(_weight);
     }
 
-    public void Dispose() => Layer.Dispose();
+    public void Dispose()
+    {
+        Layer.Dispose();
+        _weight.Dispose();
+    }
 }

@@ -93,11 +93,11 @@ public sealed class ScoringModel : nn.Module<Tensor, Tensor, Tensor, (Tensor Log
         ArgumentNullException.ThrowIfNull(aggregates);
 
         // One table for every field: a lookup per field summed over the field axis.
-        var x = _tokenEmbedding.forward(tokens).sum(2).add(_positionEmbedding);
+        var x = _tokenEmbedding.forward(tokens).sum(2).add(_positionEmbedding, alpha: HeldScalars.One);
         x = nn.functional.dropout(_embeddingNorm.forward(x), _dropout, training);
 
         // [B, S] -> [B, 1, 1, S]: broadcast over heads and query positions.
-        var maskBias = mask.neg().add(1f).mul(ScoringModelConstants.MaskBias).unsqueeze(1).unsqueeze(2);
+        var maskBias = mask.neg().add(HeldScalars.One, alpha: HeldScalars.One).mul(HeldScalars.MaskBias).unsqueeze(1).unsqueeze(2);
         foreach (var layer in _layers)
         {
             x = layer.forward(x, maskBias);

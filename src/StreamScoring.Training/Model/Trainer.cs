@@ -142,13 +142,13 @@ public sealed class Trainer
     /// <returns>The scalar total, per-head sums of the weighted losses [3] and per-head known-label counts [3].</returns>
     internal static (Tensor Total, Tensor HeadSums, Tensor HeadCounts) MaskedLoss(Tensor logits, Tensor labels, Tensor labelMask, Tensor positiveWeights)
     {
-        var known = labelMask.gt(0);
+        var known = labelMask.gt(HeldScalars.Zero);
         var safeLabels = torch.where(known, labels, torch.zeros_like(labels));
         var perElement = nn.functional.binary_cross_entropy_with_logits(logits, safeLabels, null, nn.Reduction.None, positiveWeights);
         var headSums = torch.where(known, perElement, torch.zeros_like(perElement)).sum(dim: 0);
         var headCounts = known.to_type(ScalarType.Float32).sum(dim: 0);
-        var headMeans = headSums.div(headCounts.clamp_min(1));
-        var headsWithLabels = headCounts.gt(0).to_type(ScalarType.Float32).sum().clamp_min(1);
+        var headMeans = headSums.div(headCounts.clamp_min(HeldScalars.One));
+        var headsWithLabels = headCounts.gt(HeldScalars.Zero).to_type(ScalarType.Float32).sum().clamp_min(HeldScalars.One);
         return (headMeans.sum().div(headsWithLabels), headSums, headCounts);
     }
 
@@ -196,8 +196,8 @@ public sealed class Trainer
         using var auxiliary = _options.NextCategoryWeight > 0 && data.NextCategory is not null
             ? new NextCategoryAuxiliary(nn.Linear(model.EmbeddingSize, FeatureSpec.CategoryBuckets), _options.NextCategoryWeight)
             : null;
-        using var optimizer = torch.optim.AdamW(
-            auxiliary is null ? model.parameters() : model.parameters().Concat(auxiliary.Layer.parameters()), _options.LearningRate, weight_decay: _options.WeightDecay);
+        using var optimizer = new AdamOptimizer(
+            auxiliary is null ? model.parameters() : model.parameters().Concat(auxiliary.Layer.parameters()), _options.LearningRate, _options.WeightDecay);
         var batcher = new BatchBuilder(Math.Min(_options.BatchSize, trainIndices.Length));
         var shuffle = new Random(_options.Seed);
         var dropout = _options.GroupDropout > 0 ? new GroupDropout(data, _options.GroupDropout, _options.Seed) : null;
@@ -283,22 +283,22 @@ public sealed class Trainer
     }
 
     private static double Step(
-        ScoringModel model, torch.optim.Optimizer optimizer, BatchBuilder batcher, TrainingSet data, ReadOnlySpan<int> batch, Tensor positiveWeights, GroupDropout? dropout,
+        ScoringModel model, AdamOptimizer optimizer, BatchBuilder batcher, TrainingSet data, ReadOnlySpan<int> batch, Tensor positiveWeights, GroupDropout? dropout,
         NextCategoryAuxiliary? auxiliary)
     {
         using var scope = torch.NewDisposeScope();
         var (tokens, mask, aggregates) = batcher.Inputs(data.Tokens, data.Mask, data.Aggregates, batch, dropout);
         var (labels, labelMask) = batcher.Targets(data.Labels, data.LabelMask, batch);
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         var (logits, embedding) = model.forward(tokens, mask, aggregates);
         var loss = MaskedLoss(logits, labels, labelMask, positiveWeights).Total;
         if (auxiliary is not null)
         {
-            loss = loss.add(auxiliary.Loss(embedding, data.NextCategory!, batch));
+            loss = loss.add(auxiliary.Loss(embedding, data.NextCategory!, batch), alpha: HeldScalars.One);
         }
 
         loss.backward();
-        optimizer.step();
+        optimizer.Step();
         return loss.item<float>();
     }
 

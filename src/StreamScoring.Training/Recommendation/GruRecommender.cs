@@ -76,7 +76,7 @@ public sealed class GruRecommender : INextItemRecommender, IDisposable
         var random = new Random(_options.Seed);
         _network = new GruSessionNetwork(_items.Length, _categoryIds.Count + 1, _options.Dimension, _options.Dropout);
         using var itemCategories = torch.tensor(ItemCategories(sessions), ScalarType.Int64);
-        using (var optimizer = torch.optim.Adam(_network.parameters(), _options.LearningRate))
+        using (var optimizer = new AdamOptimizer(_network.parameters(), _options.LearningRate))
         {
             var order = Enumerable.Range(0, pieces.Count).ToArray();
             _network.train();
@@ -160,7 +160,7 @@ public sealed class GruRecommender : INextItemRecommender, IDisposable
     }
 
     private (double Loss, long Targets) Step(
-        GruSessionNetwork network, torch.optim.Optimizer optimizer, Tensor itemCategories, List<long[]> pieces, List<long[]> pieceCategories,
+        GruSessionNetwork network, AdamOptimizer optimizer, Tensor itemCategories, List<long[]> pieces, List<long[]> pieceCategories,
         ReadOnlySpan<int> batch, Random random)
     {
         using var scope = torch.NewDisposeScope();
@@ -199,14 +199,14 @@ public sealed class GruRecommender : INextItemRecommender, IDisposable
             return (0, 0);
         }
 
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         var hidden = network.forward(
             torch.tensor(inputs, ScalarType.Int64).reshape(batch.Length, steps),
             torch.tensor(inputCategories, ScalarType.Int64).reshape(batch.Length, steps));
         var logits = hidden.reshape(-1, network.Dimension).matmul(network.OutputTable(itemCategories).t());
         var loss = nn.functional.cross_entropy(logits, torch.tensor(targets, ScalarType.Int64), ignore_index: Padding);
         loss.backward();
-        optimizer.step();
+        optimizer.Step();
         return (loss.item<float>(), count);
     }
 

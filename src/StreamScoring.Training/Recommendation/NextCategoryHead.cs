@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using StreamScoring.Core.Features;
+using StreamScoring.Training.Internal;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -128,29 +129,30 @@ public sealed class NextCategoryHead : INextCategoryRanker
             parameters.Add(stay);
         }
 
-        using var optimizer = torch.optim.Adam(parameters, LearningRate);
+        using var optimizer = new AdamOptimizer(parameters, LearningRate);
+        using var l2 = L2.ToScalar();
         for (var step = 0; step < Steps; step++)
         {
             using var stepScope = torch.NewDisposeScope();
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             var logits = b.expand(n, Buckets);
             var penalty = torch.zeros(1);
             if (UseEmbedding)
             {
-                logits = logits.add(x.matmul(w));
-                penalty = penalty.add(w.square().sum());
+                logits = logits.add(x.matmul(w), alpha: HeldScalars.One);
+                penalty = penalty.add(w.mul(w).sum(), alpha: HeldScalars.One);
             }
 
             if (UseTransition)
             {
-                logits = logits.add(t.index_select(0, last)).add(same.mul(stay));
-                penalty = penalty.add(t.square().sum());
+                logits = logits.add(t.index_select(0, last), alpha: HeldScalars.One).add(same.mul(stay), alpha: HeldScalars.One);
+                penalty = penalty.add(t.mul(t).sum(), alpha: HeldScalars.One);
             }
 
             var crossEntropy = nn.functional.cross_entropy(logits, target);
-            var loss = crossEntropy.add(penalty.mul(L2));
+            var loss = crossEntropy.add(penalty.mul(l2), alpha: HeldScalars.One);
             loss.backward();
-            optimizer.step();
+            optimizer.Step();
             TrainingLoss = crossEntropy.item<float>();
         }
 

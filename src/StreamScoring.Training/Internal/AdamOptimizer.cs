@@ -27,7 +27,7 @@ internal sealed class AdamOptimizer : IDisposable
     private readonly Tensor[] _firstMoments;
     private readonly Tensor[] _secondMoments;
     private readonly double _learningRate;
-    private readonly double _weightDecay;
+    private readonly Scalar? _decay;
     private long _step;
 
     /// <param name="parameters">The parameters to update.</param>
@@ -40,7 +40,7 @@ internal sealed class AdamOptimizer : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(weightDecay);
         _parameters = [.. parameters];
         _learningRate = learningRate;
-        _weightDecay = weightDecay;
+        _decay = weightDecay == 0 ? null : (1 - (learningRate * weightDecay)).ToScalar();
         _firstMoments = new Tensor[_parameters.Length];
         _secondMoments = new Tensor[_parameters.Length];
         for (var i = 0; i < _parameters.Length; i++)
@@ -72,7 +72,6 @@ internal sealed class AdamOptimizer : IDisposable
         var biasCorrection2 = 1 - Math.Pow(Beta2, _step);
         using var sqrtBiasCorrection2 = Math.Sqrt(biasCorrection2).ToScalar();
         using var negativeStepSize = (-_learningRate / biasCorrection1).ToScalar();
-        using var decay = (1 - (_learningRate * _weightDecay)).ToScalar();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         for (var i = 0; i < _parameters.Length; i++)
@@ -84,9 +83,9 @@ internal sealed class AdamOptimizer : IDisposable
                 continue;
             }
 
-            if (_weightDecay != 0)
+            if (_decay is not null)
             {
-                parameter.mul_(decay);
+                parameter.mul_(_decay);
             }
 
             _firstMoments[i].mul_(Beta1Scalar).add_(grad, OneMinusBeta1);
@@ -102,5 +101,7 @@ internal sealed class AdamOptimizer : IDisposable
         {
             moment.Dispose();
         }
+
+        _decay?.Dispose();
     }
 }

@@ -30,7 +30,7 @@ internal sealed class EncoderLayer : nn.Module<Tensor, Tensor, Tensor>
         Width = width;
         Heads = heads;
         _dropout = dropout;
-        _scoreScale = MathF.Sqrt(width / heads).ToScalar();
+        _scoreScale = MathF.Sqrt(HeadSize).ToScalar();
         _query = nn.Linear(width, width);
         _key = nn.Linear(width, width);
         _value = nn.Linear(width, width);

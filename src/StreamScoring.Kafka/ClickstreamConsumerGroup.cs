@@ -53,6 +53,9 @@ public sealed class ClickstreamConsumerGroup : IDisposable
     /// <summary>Partition positions librdkafka reset, all loops together (<see cref="ConsumerLoopCounters.OffsetResets"/>).</summary>
     public long OffsetResets => _loops.Sum(static l => l.Counters.OffsetResets);
 
+    /// <summary>Rebalance callbacks, all loops together (<see cref="ConsumerLoopCounters.Rebalances"/>).</summary>
+    public long Rebalances => _loops.Sum(static l => l.Counters.Rebalances);
+
     /// <summary>Disposes every loop without committing (after they stopped, or if they never ran).</summary>
     public void Dispose()
     {

@@ -309,6 +309,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
     {
         // While the gate is closed or the channel full, the next turn pauses these as well.
         _partitions.Add(partitions);
+        Counters.OnRebalance();
         ConsumerLoopLog.Assigned(_logger, Name, new PartitionList(partitions));
     }
 
@@ -330,6 +331,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
         }
 
         _pauses.Forget(partitions);
+        Counters.OnRebalance();
         ConsumerLoopLog.Revoked(_logger, Name, new PartitionList(revoked));
     }
 
@@ -338,6 +340,7 @@ public sealed class ClickstreamConsumerLoop : IDisposable
         var partitions = lost.Select(p => p.TopicPartition).ToList();
         _partitions.Remove(partitions, storeFinal: false);
         _pauses.Forget(partitions);
+        Counters.OnRebalance();
         ConsumerLoopLog.Lost(_logger, Name, new PartitionList(lost));
     }
 

@@ -14,6 +14,7 @@ public sealed class ConsumerLoopCounters
     private long _pauses;
     private long _deadLetterFailures;
     private long _offsetResets;
+    private long _rebalances;
 
     /// <summary>Messages read from the input topic, valid or not.</summary>
     public long Consumed => Volatile.Read(ref _consumed);
@@ -33,6 +34,13 @@ public sealed class ConsumerLoopCounters
     /// before they were consumed. Every reset skipped events: it is data loss, never normal operation.
     /// </summary>
     public long OffsetResets => Volatile.Read(ref _offsetResets);
+
+    /// <summary>
+    /// Rebalance callbacks the loop ran: assigned, revoked and lost, an empty incremental assignment included
+    /// (<c>streamscoring_consumer_rebalances_total</c>). It rises on every group change; a count that keeps rising
+    /// while no member comes or goes is a rebalance storm, and one still for a while means the group has settled.
+    /// </summary>
+    public long Rebalances => Volatile.Read(ref _rebalances);
 
     /// <summary>Invalid messages sent to the dead-letter topic, all reasons together.</summary>
     public long DeadLetteredTotal
@@ -60,6 +68,8 @@ public sealed class ConsumerLoopCounters
     internal void OnDeadLetterFailed() => Interlocked.Increment(ref _deadLetterFailures);
 
     internal void OnOffsetReset() => Interlocked.Increment(ref _offsetResets);
+
+    internal void OnRebalance() => Interlocked.Increment(ref _rebalances);
 
     internal void OnDeadLettered(EventError reason)
     {

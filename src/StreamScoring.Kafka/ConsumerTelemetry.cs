@@ -45,6 +45,8 @@ public sealed class ConsumerTelemetry : IDisposable
         meter.CreateObservableGauge("streamscoring.consumer_lag", ObserveConsumerLag, "{message}", "Messages behind the partition's high watermark, by topic and partition.");
         meter.CreateObservableGauge("streamscoring.oldest_uncommitted_offset_age", ObserveOldestUncommitted, "s", "Per assigned partition, how long ago the oldest offset not yet committable was read (0 when none): a stuck offset grows here while the partition's committed offset stays put.");
         meter.CreateObservableGauge("streamscoring.partitions_paused", () => source.PausedPartitions, "{partition}", "Assigned partitions this process has paused (pipeline full, a breaker open, or too many uncommitted offsets).");
+        meter.CreateObservableGauge("streamscoring.partitions_assigned", () => source.AssignedPartitions, "{partition}", "Input partitions this process's consumer loops own now; summed over the group it equals the topic's partition count once every partition has an owner.");
+        meter.CreateObservableCounter("streamscoring.consumer_rebalances", () => source.Rebalances, "{callback}", "Rebalance callbacks the consumer loops ran (assigned, revoked, lost; an empty incremental assignment too): it rises on every group change, and rising with no member coming or going is a rebalance storm.");
         meter.CreateObservableCounter("streamscoring.dead_letter_failures", () => source.DeadLetterFailures, "{attempt}", "Dead-letter produces that failed and are being retried (the source offset stays uncommitted until one succeeds).");
         meter.CreateObservableCounter("streamscoring.consumer_offset_resets", () => source.OffsetResets, "{reset}", "Partition positions librdkafka reset because the offset to read had been deleted (retention, log size): events were skipped, i.e. lost to this group.");
     }
@@ -73,6 +75,10 @@ public sealed class ConsumerTelemetry : IDisposable
         public long DeadLetterFailures => consumers.DeadLetterFailures;
 
         public long OffsetResets => consumers.OffsetResets;
+
+        public long AssignedPartitions => consumers.AssignedPartitions;
+
+        public long Rebalances => consumers.Rebalances;
 
         public IReadOnlyDictionary<TopicPartition, long> Lag => lag.Lag;
     }

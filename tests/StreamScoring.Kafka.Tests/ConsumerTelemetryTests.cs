@@ -36,8 +36,9 @@ public sealed class ConsumerTelemetryTests : IDisposable
         Assert.Equal("StreamScoring.Kafka", ConsumerTelemetry.MeterName);
         Assert.Equal(
             [
-                "streamscoring.consumer_lag", "streamscoring.consumer_offset_resets", "streamscoring.dead_letter_failures",
-                "streamscoring.oldest_uncommitted_offset_age", "streamscoring.partitions_paused",
+                "streamscoring.consumer_lag", "streamscoring.consumer_offset_resets", "streamscoring.consumer_rebalances",
+                "streamscoring.dead_letter_failures", "streamscoring.oldest_uncommitted_offset_age", "streamscoring.partitions_assigned",
+                "streamscoring.partitions_paused",
             ],
             _recorder.Instruments.Keys.Order(StringComparer.Ordinal));
         Assert.All(_recorder.Instruments.Values, i => Assert.Matches("^streamscoring\\.[a-z_]+$", i.Name));
@@ -71,6 +72,8 @@ public sealed class ConsumerTelemetryTests : IDisposable
         _source.PausedPartitions = 4;
         _source.DeadLetterFailures = 2;
         _source.OffsetResets = 7;
+        _source.AssignedPartitions = 8;
+        _source.Rebalances = 5;
 
         _recorder.RecordObservableInstruments();
 
@@ -79,6 +82,8 @@ public sealed class ConsumerTelemetryTests : IDisposable
         Assert.Contains(measurements, m => m.Name == "streamscoring.partitions_paused" && m.Value == 4);
         Assert.Contains(measurements, m => m.Name == "streamscoring.dead_letter_failures" && m.Value == 2);
         Assert.Contains(measurements, m => m.Name == "streamscoring.consumer_offset_resets" && m.Value == 7);
+        Assert.Contains(measurements, m => m.Name == "streamscoring.partitions_assigned" && m.Value == 8);
+        Assert.Contains(measurements, m => m.Name == "streamscoring.consumer_rebalances" && m.Value == 5);
         Assert.DoesNotContain(measurements, m => m.Tags.Keys.Any(k => k.Contains("user", StringComparison.Ordinal)));
     }
 
@@ -91,6 +96,10 @@ public sealed class ConsumerTelemetryTests : IDisposable
         public long DeadLetterFailures { get; set; }
 
         public long OffsetResets { get; set; }
+
+        public long AssignedPartitions { get; set; }
+
+        public long Rebalances { get; set; }
 
         public IReadOnlyDictionary<TopicPartition, long> Lag { get; set; } = new Dictionary<TopicPartition, long>();
     }

@@ -20,6 +20,12 @@ internal interface IConsumerStatistics
     /// <summary>See <see cref="ClickstreamConsumerGroup.OffsetResets"/>.</summary>
     long OffsetResets { get; }
 
+    /// <summary>See <see cref="ClickstreamConsumerGroup.AssignedPartitions"/>.</summary>
+    long AssignedPartitions { get; }
+
+    /// <summary>See <see cref="ClickstreamConsumerGroup.Rebalances"/>.</summary>
+    long Rebalances { get; }
+
     /// <summary>See <see cref="ConsumerLagMonitor.Lag"/>.</summary>
     IReadOnlyDictionary<TopicPartition, long> Lag { get; }
 }

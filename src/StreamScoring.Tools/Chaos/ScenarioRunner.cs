@@ -112,6 +112,9 @@ internal sealed class ScenarioRunner
             ["Inference:ModelPath"] = modelPath,
             ["Inference:Device"] = "cpu",
             ["Inference:IntraOpThreads"] = "1",
+            // Every log line carries its UTC time, so a failed run's group hand-overs can be put on one timeline.
+            ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss.fff",
+            ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",
         };
         if (scenario.Alerts is { } alerts)
         {

@@ -29,6 +29,9 @@ public sealed class ClickstreamConsumerLoopTests(KafkaClusterFixture fixture, IT
             () => first.Loop.Assignment.Count > 0 && second.Loop.Assignment.Count > 0 && first.Loop.Assignment.Count + second.Loop.Assignment.Count == 4,
             Timeout,
             () => $"assignment {first.Loop.Assignment.Count}+{second.Loop.Assignment.Count}");
+        // Each loop ran at least the callback that gave it its partitions.
+        Assert.True(first.Loop.Counters.Rebalances >= 1, $"first loop: {first.Loop.Counters.Rebalances} rebalance callbacks");
+        Assert.True(second.Loop.Counters.Rebalances >= 1, $"second loop: {second.Loop.Counters.Rebalances} rebalance callbacks");
 
         var messages = ClickstreamEvents.Create(2_000);
         var placed = await harness.ProduceAsync(messages);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using StreamScoring.Embedded;
 using StreamScoring.Kafka;
+using StreamScoring.Tools.Chaos.Checking;
 using StreamScoring.Tools.Chaos.Harness;
 
 namespace StreamScoring.Tools.Chaos.Scenarios;
@@ -9,6 +10,8 @@ namespace StreamScoring.Tools.Chaos.Scenarios;
 /// <summary>What a scenario can act on: the cluster, Redis, the worker processes, the traffic's progress, and the record of faults and findings.</summary>
 internal sealed class ScenarioContext
 {
+    private const string AssignedMetric = "streamscoring_partitions_assigned";
+    private const string RebalancesMetric = "streamscoring_consumer_rebalances_total";
     private readonly Func<string, WorkerProcess> _startWorker;
     private readonly List<string> _failures = [];
     private readonly List<string> _notes = [];
@@ -113,6 +116,62 @@ internal sealed class ScenarioContext
         }
 
         return ready;
+    }
+
+    /// <summary>
+    /// Waits until the group has settled: the live workers own all <paramref name="partitions"/> between them and none
+    /// ran a rebalance callback for <paramref name="quiet"/>. A fault that lands in the middle of a group change tests
+    /// the embedded broker's coordinator more than the worker: it waits session timeout minus 1 s per join round and
+    /// elects without evicting members that died during the round, so a kill then can cost several extra rounds.
+    /// Records a failure (a rebalance storm) when the group does not settle within <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<bool> WaitGroupSettledAsync(int partitions, TimeSpan quiet, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        string? last = null;
+        var quietSince = TimeSpan.Zero;
+        while (clock.Elapsed < timeout)
+        {
+            var state = await GroupStateAsync(cancellationToken);
+            if (state is { } s && s.Assigned == partitions && s.Rebalances == last)
+            {
+                if (clock.Elapsed - quietSince >= quiet)
+                {
+                    Note(string.Create(CultureInfo.InvariantCulture, $"group settled {clock.Elapsed.TotalSeconds:F1} s after the wait began ({Workers.Count} workers, rebalance callbacks {s.Rebalances})"));
+                    return true;
+                }
+            }
+            else
+            {
+                last = state?.Rebalances;
+                quietSince = clock.Elapsed;
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+
+        Fail(string.Create(CultureInfo.InvariantCulture, $"the group of {Workers.Count} workers did not settle within {timeout.TotalSeconds:F0} s (every partition owned and no rebalance for {quiet.TotalSeconds:F0} s)"));
+        return false;
+    }
+
+    // Partitions the live workers own together, and their rebalance callback counts (one text, compared as a whole);
+    // null when a worker does not answer.
+    private async Task<(long Assigned, string Rebalances)?> GroupStateAsync(CancellationToken cancellationToken)
+    {
+        long assigned = 0;
+        var rebalances = new List<string>();
+        foreach (var worker in Workers.Values.OrderBy(static w => w.Name, StringComparer.Ordinal))
+        {
+            if (await worker.ScrapeAsync(Http, cancellationToken) is not { } text)
+            {
+                return null;
+            }
+
+            assigned += (long)PrometheusText.Sum(text, AssignedMetric);
+            rebalances.Add(string.Create(CultureInfo.InvariantCulture, $"{worker.Name}={PrometheusText.Sum(text, RebalancesMetric)}"));
+        }
+
+        return (assigned, string.Join(' ', rebalances));
     }
 
     /// <summary>Waits until the traffic has sent <paramref name="fraction"/> of its messages.</summary>

@@ -68,6 +68,15 @@ public sealed class BenchCommandTests
         }
 
         Assert.True(soak.GetProperty("rss_mb_max").GetDouble() >= soak.GetProperty("rss_mb_at_warm_up").GetDouble());
+        // Each sample: seconds, RSS, heap, GC committed, fragmented, live after the last full GC (0 before the first).
+        foreach (var sample in soak.GetProperty("samples").EnumerateArray())
+        {
+            var values = sample.EnumerateArray().Select(v => v.GetDouble()).ToList();
+            Assert.Equal(6, values.Count);
+            Assert.True(values[1] > 0 && values[3] > 0 && values[4] >= 0 && values[5] >= 0, sample.ToString());
+            Assert.True(values[3] <= values[1], $"GC committed {values[3]} MB above RSS {values[1]} MB");
+        }
+
         Assert.Equal(0, soak.GetProperty("lost").GetInt64());
 
         // The capacity model's inputs: the drain's costs per event and per user, split by process.

@@ -9,17 +9,13 @@ namespace StreamScoring.Tools.Chaos.Scenarios;
 /// and the one alerting head (conversion: threshold 0, cooldown 5 s, so alerts flow all through the run and the
 /// kill repeats some) must alert every scored user at least once with stable <c>dedup_key</c>s. The runner reports
 /// how long the departed members' partitions sat unprocessed after the kill and after the clean leave. Each fault
-/// waits for a settled group first (<see cref="ScenarioContext.WaitGroupSettledAsync"/>), so it measures a member
-/// leaving a working group, not one leaving in the middle of the previous hand-over.
+/// waits for a settled group first (<see cref="ScenarioContext.WaitGroupSettledAsync"/>), and the second for the
+/// first's recovery, so each measures a member leaving a working group, not one leaving in the middle of the previous
+/// hand-over.
 /// </summary>
 internal sealed class GroupScenario : IChaosScenario
 {
     private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(30);
-
-    // Longer than one join round of the embedded coordinator (session timeout 6 s minus 1 s), so a quiet spell this
-    // long means no round is pending.
-    private static readonly TimeSpan SettledFor = TimeSpan.FromSeconds(6);
-    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(60);
     private readonly int _members;
 
     /// <summary>A group of <paramref name="members"/> workers; <paramref name="staticMembership"/> as <see cref="IChaosScenario.StaticMembership"/>.</summary>
@@ -58,7 +54,7 @@ internal sealed class GroupScenario : IChaosScenario
         // ready would test little. The joins take up to ~12 s on the embedded cluster, so 20 % may be past already.
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
         await context.AtProgressAsync(0.20, cancellationToken);
-        await context.WaitGroupSettledAsync(ScenarioRunner.InputPartitions, SettledFor, SettleTimeout, cancellationToken);
+        await context.WaitGroupSettledAsync(cancellationToken);
         var victim = context.Workers["w2"];
         var killedAt = context.Clock.Elapsed;
         victim.Kill();
@@ -70,7 +66,8 @@ internal sealed class GroupScenario : IChaosScenario
         await context.WaitReadyAsync(added, cancellationToken);
 
         await context.AtProgressAsync(0.55, cancellationToken);
-        await context.WaitGroupSettledAsync(ScenarioRunner.InputPartitions, SettledFor, SettleTimeout, cancellationToken);
+        await context.WaitRecoveredAsync(TimeSpan.FromMinutes(2), cancellationToken);
+        await context.WaitGroupSettledAsync(cancellationToken);
         var leaving = context.Workers["w1"];
         var signalledAt = context.Clock.Elapsed;
         var took = await leaving.TerminateAsync(StopBound);

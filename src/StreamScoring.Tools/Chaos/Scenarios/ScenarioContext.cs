@@ -10,6 +10,12 @@ namespace StreamScoring.Tools.Chaos.Scenarios;
 /// <summary>What a scenario can act on: the cluster, Redis, the worker processes, the traffic's progress, and the record of faults and findings.</summary>
 internal sealed class ScenarioContext
 {
+    /// <summary>A group is settled after this long without a rebalance callback: longer than one join round of the embedded coordinator (session timeout 6 s minus 1 s), so no round is pending.</summary>
+    public static readonly TimeSpan SettledFor = TimeSpan.FromSeconds(6);
+
+    /// <summary>How long <see cref="WaitGroupSettledAsync"/> waits before it records a rebalance storm.</summary>
+    public static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(60);
+
     private const string AssignedMetric = "streamscoring_partitions_assigned";
     private const string RebalancesMetric = "streamscoring_consumer_rebalances_total";
     private readonly Func<string, WorkerProcess> _startWorker;
@@ -119,14 +125,16 @@ internal sealed class ScenarioContext
     }
 
     /// <summary>
-    /// Waits until the group has settled: the live workers own all <paramref name="partitions"/> between them and none
-    /// ran a rebalance callback for <paramref name="quiet"/>. A fault that lands in the middle of a group change tests
+    /// Waits until the group has settled: the live workers own all the input partitions between them and none
+    /// ran a rebalance callback for <see cref="SettledFor"/>. A fault that lands in the middle of a group change tests
     /// the embedded broker's coordinator more than the worker: it waits session timeout minus 1 s per join round and
     /// elects without evicting members that died during the round, so a kill then can cost several extra rounds.
-    /// Records a failure (a rebalance storm) when the group does not settle within <paramref name="timeout"/>.
+    /// Records a failure (a rebalance storm) when the group does not settle within <see cref="SettleTimeout"/>.
     /// </summary>
-    public async Task<bool> WaitGroupSettledAsync(int partitions, TimeSpan quiet, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<bool> WaitGroupSettledAsync(CancellationToken cancellationToken)
     {
+        const int partitions = ScenarioRunner.InputPartitions;
+        var (quiet, timeout) = (SettledFor, SettleTimeout);
         var clock = Stopwatch.StartNew();
         string? last = null;
         var quietSince = TimeSpan.Zero;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using StreamScoring.Core.Campaigns;
 using StreamScoring.Tools.Internal;
 
 namespace StreamScoring.Tools.Demo;
@@ -87,6 +88,19 @@ internal static class DemoVerdict
     }
 
     /// <summary>
+    /// The readable line of one campaign cell; a cell with fewer than <see cref="CampaignEffectEstimator.MinUsersPerArm"/>
+    /// users on a side has no estimate and says so.
+    /// </summary>
+    internal static string CampaignLine(string campaign, DemoCampaignCell cell)
+    {
+        var uplift = cell.Uplift is { } estimate
+            ? string.Create(CultureInfo.InvariantCulture, $"{estimate:+0.000;-0.000} [{cell.CiLow:+0.000;-0.000}, {cell.CiHigh:+0.000;-0.000}] (CUPED, 95 %)")
+            : string.Create(CultureInfo.InvariantCulture, $"none (fewer than {CampaignEffectEstimator.MinUsersPerArm} users on a side)");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"  {campaign} {cell.Window} {cell.Segment}: reached {cell.TreatedUsers} (control {cell.ControlUsers}), conversion {cell.TreatedConversion:P1} vs {cell.ControlConversion:P1}, uplift {uplift}");
+    }
+
+    /// <summary>
     /// Prints the summary (readable lines unless <c>--json</c>, then the JSON object), and on loss the reasons on
     /// stderr; returns the exit code: 130 interrupted, 1 worker failed or events lost, 0 otherwise.
     /// </summary>
@@ -102,8 +116,7 @@ internal static class DemoVerdict
                 $"alert freshness p50 {summary.AlertFreshnessSeconds?.GetValueOrDefault("p50")} s, max {summary.AlertFreshnessSeconds?.GetValueOrDefault("max")} s; {summary.CampaignStats?.Messages} campaign-stats messages"));
             foreach (var cell in summary.CampaignStats?.Latest ?? [])
             {
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"  {summary.CampaignStats!.Campaign} {cell.Window} {cell.Segment}: reached {cell.TreatedUsers} (control {cell.ControlUsers}), conversion {cell.TreatedConversion:P1} vs {cell.ControlConversion:P1}, uplift {cell.Uplift:+0.000;-0.000} [{cell.CiLow:+0.000;-0.000}, {cell.CiHigh:+0.000;-0.000}] (CUPED, 95 %)"));
+                await output.WriteLineAsync(CampaignLine(summary.CampaignStats!.Campaign, cell));
             }
         }
 

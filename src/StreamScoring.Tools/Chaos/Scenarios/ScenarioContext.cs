@@ -133,17 +133,15 @@ internal sealed class ScenarioContext
     /// </summary>
     public async Task<bool> WaitGroupSettledAsync(CancellationToken cancellationToken)
     {
-        const int partitions = ScenarioRunner.InputPartitions;
-        var (quiet, timeout) = (SettledFor, SettleTimeout);
         var clock = Stopwatch.StartNew();
         string? last = null;
         var quietSince = TimeSpan.Zero;
-        while (clock.Elapsed < timeout)
+        while (clock.Elapsed < SettleTimeout)
         {
             var state = await GroupStateAsync(cancellationToken);
-            if (state is { } s && s.Assigned == partitions && s.Rebalances == last)
+            if (state is { } s && s.Assigned == ScenarioRunner.InputPartitions && s.Rebalances == last)
             {
-                if (clock.Elapsed - quietSince >= quiet)
+                if (clock.Elapsed - quietSince >= SettledFor)
                 {
                     Note(string.Create(CultureInfo.InvariantCulture, $"group settled {clock.Elapsed.TotalSeconds:F1} s after the wait began ({Workers.Count} workers, rebalance callbacks {s.Rebalances})"));
                     return true;
@@ -158,7 +156,7 @@ internal sealed class ScenarioContext
             await Task.Delay(250, cancellationToken);
         }
 
-        Fail(string.Create(CultureInfo.InvariantCulture, $"the group of {Workers.Count} workers did not settle within {timeout.TotalSeconds:F0} s (every partition owned and no rebalance for {quiet.TotalSeconds:F0} s)"));
+        Fail(string.Create(CultureInfo.InvariantCulture, $"the group of {Workers.Count} workers did not settle within {SettleTimeout.TotalSeconds:F0} s (every partition owned and no rebalance for {SettledFor.TotalSeconds:F0} s)"));
         return false;
     }
 

@@ -102,8 +102,8 @@ internal static class BenchSoak
 
                 if (clock.Elapsed >= nextSample)
                 {
-                    samples.Add(SoakSample.Take(clock.Elapsed));
-                    var sample = samples[^1];
+                    var sample = SoakSample.Take(clock.Elapsed);
+                    samples.Add(sample);
                     say($"  soak {clock.Elapsed:mm\\:ss}: {produced:N0} events, RSS {sample.RssMb:F0} MB, heap {sample.HeapMb:F0} MB, GC committed {sample.CommittedMb:F0} MB, fragmented {sample.FragmentedMb:F0} MB, live after the last full GC {sample.LiveMb:F0} MB");
                     nextSample += duration / 20 < SampleInterval ? duration / 20 : SampleInterval;
                 }
@@ -161,7 +161,7 @@ internal static class BenchSoak
 /// background) collection, 0 before the first. RSS minus committed is native memory (librdkafka, ONNX Runtime, the
 /// runtime itself): with it apart, growth can be told managed or native.
 /// </summary>
-internal readonly record struct SoakSample(double Seconds, double RssMb, double HeapMb, double CommittedMb = 0, double FragmentedMb = 0, double LiveMb = 0)
+internal readonly record struct SoakSample(double Seconds, double RssMb, double HeapMb, double CommittedMb, double FragmentedMb, double LiveMb)
 {
     private const double Mb = 1048576.0;
 

@@ -57,5 +57,5 @@ public sealed class SoakResultTests
     }
 
     private static SoakResult Result(double minutes, params (double Seconds, double RssMb)[] samples) =>
-        new(TimeSpan.FromMinutes(minutes), 1_000, 100, [.. samples.Select(s => new SoakSample(s.Seconds, s.RssMb, s.RssMb / 2))], 0, 0);
+        new(TimeSpan.FromMinutes(minutes), 1_000, 100, [.. samples.Select(s => new SoakSample(s.Seconds, s.RssMb, s.RssMb / 2, 0, 0, 0))], 0, 0);
 }

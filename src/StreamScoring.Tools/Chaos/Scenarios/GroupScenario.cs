@@ -31,7 +31,7 @@ internal sealed class GroupScenario : IChaosScenario
 
     /// <inheritdoc />
     // Long enough that traffic still flows through the recovery after the second fault, settle waits included
-    // (measured: the kill at ~20 s, the clean leave at ~35 s, each recovered in ~11-14 s).
+    // (measured 2026-12-08: the kill at 23-28 s, the clean leave at 45-57 s, each recovered in 7.5-22 s).
     public TimeSpan TrafficDuration => TimeSpan.FromSeconds(70);
 
     /// <inheritdoc />
@@ -50,9 +50,8 @@ internal sealed class GroupScenario : IChaosScenario
         var joined = Enumerable.Range(0, _members - 1).Select(_ => context.StartWorker(WorkerName(next++))).ToList();
         await Task.WhenAll(joined.Select(w => context.WaitReadyAsync(w, cancellationToken)));
 
-        // The victim must have worked a while (committed, alerted) before it dies: a kill at the moment it became
-        // ready would test little. The joins take up to ~12 s on the embedded cluster, so 20 % may be past already.
-        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+        // The victim must have worked a while (committed, alerted) before it dies: the settled group has run at least
+        // SettledFor since the last assignment. The joins take up to ~12 s on the embedded cluster, so 20 % may be past.
         await context.AtProgressAsync(0.20, cancellationToken);
         await context.WaitGroupSettledAsync(cancellationToken);
         var victim = context.Workers["w2"];

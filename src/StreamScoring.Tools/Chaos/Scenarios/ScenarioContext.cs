@@ -134,7 +134,7 @@ internal sealed class ScenarioContext
     public async Task<bool> WaitGroupSettledAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        string? last = null;
+        double? last = null;
         var quietSince = TimeSpan.Zero;
         while (clock.Elapsed < SettleTimeout)
         {
@@ -160,13 +160,13 @@ internal sealed class ScenarioContext
         return false;
     }
 
-    // Partitions the live workers own together, and their rebalance callback counts (one text, compared as a whole);
-    // null when a worker does not answer.
-    private async Task<(long Assigned, string Rebalances)?> GroupStateAsync(CancellationToken cancellationToken)
+    // Partitions the live workers own together, and their rebalance callbacks together (counters only rise, so the sum
+    // moves whenever any worker's does); null when a worker does not answer.
+    private async Task<(long Assigned, double Rebalances)?> GroupStateAsync(CancellationToken cancellationToken)
     {
         long assigned = 0;
-        var rebalances = new List<string>();
-        foreach (var worker in Workers.Values.OrderBy(static w => w.Name, StringComparer.Ordinal))
+        double rebalances = 0;
+        foreach (var worker in Workers.Values)
         {
             if (await worker.ScrapeAsync(Http, cancellationToken) is not { } text)
             {
@@ -174,10 +174,10 @@ internal sealed class ScenarioContext
             }
 
             assigned += (long)PrometheusText.Sum(text, AssignedMetric);
-            rebalances.Add(string.Create(CultureInfo.InvariantCulture, $"{worker.Name}={PrometheusText.Sum(text, RebalancesMetric)}"));
+            rebalances += PrometheusText.Sum(text, RebalancesMetric);
         }
 
-        return (assigned, string.Join(' ', rebalances));
+        return (assigned, rebalances);
     }
 
     /// <summary>Waits until the traffic has sent <paramref name="fraction"/> of its messages.</summary>
